@@ -1,0 +1,68 @@
+"""Scans: trigger one, follow it, read its findings."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, status
+from sqlalchemy import select
+
+from cleanshift.api.deps import SessionDep, UserDep
+from cleanshift.api.schemas import ScanTriggerRequest
+from cleanshift.db.models import Scan
+from cleanshift.services import scans
+from cleanshift.services.pagination import page_payload, paginate
+
+router = APIRouter(prefix="/scans", tags=["scans"])
+
+
+@router.post("/trigger", status_code=status.HTTP_202_ACCEPTED)
+def trigger_scan(
+    body: ScanTriggerRequest,
+    principal: UserDep,
+    session: SessionDep,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> dict[str, Any]:
+    """Queue a scan of a server or one of its sites (quick, full or deep)."""
+    scan = scans.trigger_scan(
+        session,
+        principal,
+        body.server_id,
+        body.site_id,
+        body.scan_mode,
+        idempotency_key,
+    )
+    return {
+        "scan_id": scan.id,
+        "status": scan.status,
+        "estimated_duration": scans.format_duration(scan.estimated_seconds),
+    }
+
+
+@router.get("")
+def list_scans(
+    principal: UserDep,
+    session: SessionDep,
+    server_id: Annotated[str | None, Query(max_length=64)] = None,
+    site_id: Annotated[str | None, Query(max_length=64)] = None,
+    scan_status: Annotated[str | None, Query(alias="status", max_length=20)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> dict[str, Any]:
+    """The account's scans, newest first."""
+    query = select(Scan).where(Scan.account_id == principal.account_id)
+    if server_id:
+        query = query.where(Scan.server_id == server_id)
+    if site_id:
+        query = query.where(Scan.site_id == site_id)
+    if scan_status:
+        query = query.where(Scan.status == scan_status)
+    rows, next_cursor = paginate(session, query, Scan.queued_at, Scan.id, limit, cursor)
+    items = [scans.scan_to_dict(session, row, with_findings=False) for row in rows]
+    return page_payload(items, next_cursor)
+
+
+@router.get("/{scan_id}")
+def get_scan(scan_id: str, principal: UserDep, session: SessionDep) -> dict[str, Any]:
+    """A scan's status, progress, threat counts and findings."""
+    return scans.scan_to_dict(session, scans.get_scan(session, principal, scan_id))

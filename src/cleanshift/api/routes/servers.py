@@ -1,0 +1,70 @@
+"""Servers of the caller's account."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, status
+from sqlalchemy import select
+
+from cleanshift.api.deps import SessionDep, UserDep
+from cleanshift.api.schemas import ServerRegisterRequest
+from cleanshift.db.models import Server
+from cleanshift.services import servers
+from cleanshift.services.pagination import page_payload, paginate
+
+router = APIRouter(prefix="/servers", tags=["servers"])
+
+
+@router.post("/register", status_code=status.HTTP_201_CREATED)
+def register_server(
+    body: ServerRegisterRequest,
+    request: Request,
+    principal: UserDep,
+    session: SessionDep,
+) -> dict[str, Any]:
+    """Register a server; the agent token in the answer is shown once."""
+    settings = request.app.state.settings
+    server, token, command = servers.register_server(
+        session,
+        principal,
+        settings.public_url,
+        body.name,
+        body.hostname,
+        body.labels,
+        settings.checkin_interval,
+    )
+    return {
+        "server": servers.server_to_dict(server, 0),
+        "agent_token": token,
+        "install_command": command,
+    }
+
+
+@router.get("")
+def list_servers(
+    principal: UserDep,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> dict[str, Any]:
+    """The account's servers with status, last check-in and site count."""
+    query = select(Server).where(Server.account_id == principal.account_id)
+    rows, next_cursor = paginate(
+        session, query, Server.created_at, Server.id, limit, cursor
+    )
+    counts = servers.site_counts(session, [server.id for server in rows])
+    items = [servers.server_to_dict(row, counts.get(row.id, 0)) for row in rows]
+    return page_payload(items, next_cursor)
+
+
+@router.get("/{server_id}")
+def get_server(
+    server_id: str, principal: UserDep, session: SessionDep
+) -> dict[str, Any]:
+    """One server with its sites."""
+    server = servers.get_server(session, principal, server_id)
+    sites = servers.list_sites(session, server)
+    data = servers.server_to_dict(server, len(sites))
+    data["sites"] = [servers.site_to_dict(site) for site in sites]
+    return data

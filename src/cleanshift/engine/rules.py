@@ -1,0 +1,91 @@
+"""Loading and compiling the YARA rule set shipped in ``cleanshift/rules``."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yara_x
+
+logger = logging.getLogger(__name__)
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+SEVERITIES = ("critical", "high", "medium", "low")
+REQUIRED_META = ("description", "severity", "family")
+
+# Every rule may read these; the scanner sets them per file so that a rule
+# written for PHP never fires on a stylesheet, and .htaccess rules can find
+# their file by name.
+GLOBALS: dict[str, str] = {"file_name": "", "file_ext": "", "rel_path": ""}
+
+
+class RuleSetError(Exception):
+    """The rule set does not compile or breaks the metadata contract."""
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a finding reports about the rule that produced it."""
+
+    name: str
+    description: str
+    severity: str
+    family: str
+    threat_type: str
+
+
+def rule_files(rules_dir: Path = RULES_DIR) -> list[Path]:
+    """The rule files, in a stable order."""
+    return sorted(rules_dir.glob("*.yar"))
+
+
+def rules_version(rules_dir: Path = RULES_DIR) -> str:
+    """A digest of the rule sources; changes whenever any rule does."""
+    digest = hashlib.sha256()
+    for path in rule_files(rules_dir):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def compile_rules(rules_dir: Path = RULES_DIR) -> yara_x.Rules:
+    """Compile every ``*.yar`` file, each in a namespace named after it."""
+    compiler = yara_x.Compiler()
+    for name, default in GLOBALS.items():
+        compiler.define_global(name, default)
+
+    for path in rule_files(rules_dir):
+        compiler.new_namespace(path.stem)
+        try:
+            compiler.add_source(path.read_text(encoding="utf-8"), origin=str(path))
+        except yara_x.CompileError as error:
+            raise RuleSetError(f"{path.name}: {error}") from error
+
+    return compiler.build()
+
+
+def describe_rule(rule: yara_x.Rule) -> RuleInfo:
+    """Read a matched rule's metadata into a ``RuleInfo``."""
+    meta = dict(rule.metadata)
+    missing = [key for key in REQUIRED_META if key not in meta]
+    if missing:
+        raise RuleSetError(f"rule {rule.identifier} lacks metadata {missing}")
+    severity = str(meta["severity"])
+    if severity not in SEVERITIES:
+        raise RuleSetError(f"rule {rule.identifier} has severity {severity!r}")
+    return RuleInfo(
+        name=rule.identifier,
+        description=str(meta["description"]),
+        severity=severity,
+        family=str(meta["family"]),
+        threat_type=str(meta.get("type", "malware")),
+    )
+
+
+@cache
+def default_rules() -> yara_x.Rules:
+    """The shipped rule set, compiled once per process."""
+    return compile_rules()

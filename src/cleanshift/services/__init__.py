@@ -1,0 +1,1 @@
+"""Domain services of the control plane; route handlers stay thin over them."""

@@ -1,0 +1,56 @@
+"""The control plane's domain errors; the API maps each to a status code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    """Root of every error a service raises on purpose."""
+
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, details: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class InvalidRequest(ServiceError):
+    """The request cannot be understood (a bad cursor, a bad combination)."""
+
+
+class Unauthorized(ServiceError):
+    """No valid credentials: missing, unknown, expired or revoked."""
+
+    status_code = 401
+    code = "unauthorized"
+
+
+class Forbidden(ServiceError):
+    """Valid credentials that may not do this."""
+
+    status_code = 403
+    code = "forbidden"
+
+
+class NotFound(ServiceError):
+    """No such object in this account (or it belongs to another one)."""
+
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(ServiceError):
+    """The request clashes with what exists."""
+
+    status_code = 409
+    code = "conflict"
+
+
+class ValidationFailed(ServiceError):
+    """Well-formed input that breaks a rule (a weak password, say)."""
+
+    status_code = 422
+    code = "validation_error"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from functools import cache
 from pathlib import Path
-from typing import Literal
+import json
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def default_data_dir() -> Path:
@@ -44,7 +45,19 @@ class Settings(BaseSettings):
     access_token_ttl: int = 24 * 3600
     refresh_token_ttl: int = 30 * 24 * 3600
     checkin_interval: int = 60
-    web_roots: list[Path] = Field(default_factory=lambda: [Path("/var/www")])
+    web_roots: Annotated[list[Path], NoDecode] = Field(
+        default_factory=lambda: [Path("/var/www")],
+        description="Folders holding websites, separated by ':' like PATH.",
+    )
+
+    @field_validator("web_roots", mode="before")
+    @classmethod
+    def _split_web_roots(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if value.lstrip().startswith("["):
+                return json.loads(value)
+            return [part for part in value.split(os.pathsep) if part]
+        return value
 
     def resolved_database_url(self) -> str:
         """The configured database URL, or the SQLite file in the data folder."""

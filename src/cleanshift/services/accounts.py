@@ -162,6 +162,8 @@ def refresh_session(
         raise Unauthorized("Invalid or expired refresh token; log in again")
     if row.used_at is not None:
         revoke_family(session, row.family_id)
+        # The error answer rolls the request back; the revocation must stay.
+        session.commit()
         logger.warning("refresh token reuse; revoked session of user %s", row.user_id)
         raise Unauthorized("Refresh token already used; the session was revoked")
     row.used_at = now

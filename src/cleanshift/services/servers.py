@@ -85,7 +85,7 @@ def site_counts(session: Session, server_ids: list[str]) -> dict[str, int]:
         .where(Site.server_id.in_(server_ids))
         .group_by(Site.server_id)
     )
-    return {server_id: count for server_id, count in rows.tuples()}
+    return {server_id: count for server_id, count in rows}
 
 
 def list_sites(session: Session, server: Server) -> list[Site]:

@@ -51,6 +51,9 @@ def record_finding(
             Threat.server_id == scan.server_id, Threat.fingerprint == key
         )
     )
+    if threat is not None and session.get(ScanFinding, (scan.id, threat.id)):
+        return threat
+
     now = utc_now()
     if threat is None:
         threat = Threat(
@@ -86,9 +89,7 @@ def record_finding(
     threat.last_seen_at = now
     threat.last_scan_id = scan.id
     session.flush()
-
-    if session.get(ScanFinding, (scan.id, threat.id)) is None:
-        session.add(ScanFinding(scan_id=scan.id, threat_id=threat.id))
+    session.add(ScanFinding(scan_id=scan.id, threat_id=threat.id))
     return threat
 
 

@@ -1,0 +1,5 @@
+"""``python -m cleanshift`` runs the CLI."""
+
+from cleanshift.cli.main import run
+
+run()

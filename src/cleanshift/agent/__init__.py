@@ -1,0 +1,1 @@
+"""The agent on each server: discovers sites, runs commands, reports back."""

@@ -1,0 +1,190 @@
+"""The agent's main loop: check in, run commands, deliver results."""
+
+from __future__ import annotations
+
+import logging
+import platform
+import queue
+import random
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from cleanshift import __version__
+from cleanshift.agent.health import read_health
+from cleanshift.agent.outbox import Outbox
+from cleanshift.agent.tasks import ScanTask
+from cleanshift.engine.scanner import FileScanner
+from cleanshift.sites.discovery import Site, discover_sites
+
+logger = logging.getLogger(__name__)
+
+# While work is under way, check in this often so progress and results
+# reach the control plane promptly.
+BUSY_INTERVAL = 1.0
+MAX_BACKOFF = 60.0
+REDISCOVER_SECONDS = 600
+MAX_MESSAGES_PER_CHECKIN = 2000
+
+
+class AgentError(Exception):
+    """The agent cannot go on (for example, its token was rejected)."""
+
+
+class Agent:
+    """One agent process for one server."""
+
+    def __init__(
+        self,
+        api_url: str,
+        token: str,
+        web_roots: list[Path],
+        state_dir: Path,
+        *,
+        checkin_interval: float | None = None,
+        workers: int | None = None,
+    ) -> None:
+        self.api_url = api_url.rstrip("/")
+        self.web_roots = web_roots
+        self.state_dir = state_dir
+        self.interval = checkin_interval
+        self.workers = workers
+        self.outbox = Outbox()
+        self.stop_event = threading.Event()
+        self._wake = threading.Event()
+        self._commands: queue.Queue[dict[str, Any]] = queue.Queue()
+        self._seen_commands: set[str] = set()
+        self._busy = threading.Event()
+        self._sites: list[Site] = []
+        self._sites_at = 0.0
+        self._client = httpx.Client(
+            base_url=self.api_url,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "User-Agent": f"cleanshift-agent/{__version__}",
+            },
+            timeout=30.0,
+        )
+
+    def run(self) -> None:
+        """Run until ``stop_event`` is set; raises ``AgentError`` if rejected."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        worker = threading.Thread(target=self._work, name="agent-worker", daemon=True)
+        worker.start()
+        failures = 0
+        logger.info("agent started; control plane %s", self.api_url)
+        try:
+            while not self.stop_event.is_set():
+                try:
+                    server_interval = self.checkin()
+                    failures = 0
+                except httpx.TransportError as error:
+                    failures += 1
+                    delay = min(MAX_BACKOFF, 2**failures) * random.uniform(0.5, 1.0)
+                    logger.warning(
+                        "control plane unreachable (%s); retrying in %.0fs",
+                        error,
+                        delay,
+                    )
+                    self._sleep(delay)
+                    continue
+                busy = self._busy.is_set() or len(self.outbox) > 0
+                self._sleep(BUSY_INTERVAL if busy else self.interval or server_interval)
+        finally:
+            self.stop_event.set()
+            self._commands.put({})
+            worker.join(timeout=10)
+            self._client.close()
+
+    def wake(self) -> None:
+        """Cut the current wait short (to stop, or to deliver results)."""
+        self._wake.set()
+
+    def _sleep(self, seconds: float) -> None:
+        self._wake.wait(seconds)
+        self._wake.clear()
+
+    def checkin(self) -> float:
+        """One check-in: report, deliver queued messages, take new commands."""
+        messages = self.outbox.peek(MAX_MESSAGES_PER_CHECKIN)
+        body = {
+            "agent_version": __version__,
+            "hostname": socket.gethostname(),
+            "os": platform.platform(),
+            "health": read_health(self.web_roots),
+            "sites": [site.to_dict() for site in self.sites()],
+            "results": messages,
+        }
+        response = self._client.post("/v1/agent/checkin", json=body)
+        if response.status_code in (401, 403):
+            raise AgentError(
+                "the control plane rejected this agent's token; "
+                "rotate the server's token and restart the agent with the new one"
+            )
+        response.raise_for_status()
+        self.outbox.remove(messages)
+        answer = response.json()
+        for command in answer.get("commands", []):
+            self._accept(command)
+        return float(answer.get("checkin_interval", 60))
+
+    def sites(self) -> list[Site]:
+        """The sites under the web roots, found again every few minutes."""
+        if not self._sites_at or time.monotonic() - self._sites_at > REDISCOVER_SECONDS:
+            self._sites = discover_sites(self.web_roots)
+            self._sites_at = time.monotonic()
+            logger.info("found %d site(s)", len(self._sites))
+        return self._sites
+
+    def _accept(self, command: dict[str, Any]) -> None:
+        command_id = command.get("command_id")
+        if not isinstance(command_id, str) or command_id in self._seen_commands:
+            return
+        self._seen_commands.add(command_id)
+        self.outbox.put({"type": "ack", "command_id": command_id})
+        self._commands.put(command)
+
+    def _work(self) -> None:
+        scanner: FileScanner | None = None
+        try:
+            while not self.stop_event.is_set():
+                command = self._commands.get()
+                if not command:
+                    break
+                self._busy.set()
+                try:
+                    if command.get("type") == "scan":
+                        scanner = scanner or FileScanner(workers=self.workers)
+                        self._run_scan(command, scanner)
+                    else:
+                        self._reject(command)
+                finally:
+                    self._busy.clear()
+                    self._wake.set()
+        finally:
+            if scanner is not None:
+                scanner.close()
+
+    def _run_scan(self, command: dict[str, Any], scanner: FileScanner) -> None:
+        # A scan should see the sites as they are now, not ten minutes ago.
+        self._sites_at = 0.0
+        site_paths = [site.path for site in self.sites()]
+        task = ScanTask(
+            command, scanner, self.web_roots, site_paths, self.outbox, self.stop_event
+        )
+        task.run()
+
+    def _reject(self, command: dict[str, Any]) -> None:
+        logger.warning("unsupported command type %s", command.get("type"))
+        self.outbox.put(
+            {
+                "type": "result",
+                "command_id": command["command_id"],
+                "status": "failed",
+                "summary": {"error": f"unsupported command {command.get('type')}"},
+            }
+        )

@@ -1,0 +1,1 @@
+"""The ``cleanshift`` command line: one module per command group."""

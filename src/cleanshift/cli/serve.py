@@ -1,0 +1,37 @@
+"""``cleanshift serve``: the control plane."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+import uvicorn
+
+from cleanshift.settings import get_settings
+
+
+def serve_command(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    database_url: str | None = typer.Option(
+        None,
+        help="SQLAlchemy URL (postgresql://...); default a SQLite file in the "
+        "data folder. Also CLEANSHIFT_DATABASE_URL.",
+    ),
+    data_dir: Path | None = typer.Option(
+        None, help="Folder for the database and keys. Also CLEANSHIFT_DATA_DIR."
+    ),
+) -> None:
+    """Run the control plane API."""
+    if database_url:
+        os.environ["CLEANSHIFT_DATABASE_URL"] = database_url
+    if data_dir:
+        os.environ["CLEANSHIFT_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("CLEANSHIFT_PUBLIC_URL", f"http://{host}:{port}")
+    get_settings.cache_clear()
+
+    from cleanshift.api.app import create_app
+
+    app = create_app(get_settings())
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)

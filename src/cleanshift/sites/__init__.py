@@ -1,0 +1,1 @@
+"""Finding the websites on a server and what they run."""

@@ -1,0 +1,82 @@
+"""Every error has the one shape, and bad input never causes a 500."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import MakeUser
+
+
+def assert_error_shape(body: dict[str, object], code: str) -> None:
+    assert set(body) == {"error"}
+    error = body["error"]
+    assert isinstance(error, dict)
+    assert error["code"] == code
+    assert isinstance(error["message"], str) and error["message"]
+    assert isinstance(error["details"], list)
+
+
+def test_unknown_route_and_method(client: TestClient) -> None:
+    missing = client.get("/v1/no-such-thing")
+    wrong_method = client.delete("/v1/health")
+
+    assert missing.status_code == 404
+    assert_error_shape(missing.json(), "not_found")
+    assert wrong_method.status_code == 405
+    assert_error_shape(wrong_method.json(), "method_not_allowed")
+
+
+def test_malformed_json_is_a_400(client: TestClient, make_user: MakeUser) -> None:
+    user = make_user()
+
+    response = client.post(
+        "/v1/scans/trigger",
+        content=b'{"server_id": ',
+        headers={**user.headers, "Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 400
+    assert_error_shape(response.json(), "bad_request")
+
+
+def test_validation_errors_name_the_field(
+    client: TestClient, make_user: MakeUser
+) -> None:
+    user = make_user()
+
+    response = client.post(
+        "/v1/scans/trigger",
+        json={"server_id": "srv_x", "scan_mode": "thorough"},
+        headers=user.headers,
+    )
+
+    assert response.status_code == 422
+    assert_error_shape(response.json(), "validation_error")
+    assert response.json()["error"]["details"][0]["field"] == "body.scan_mode"
+
+
+def test_oversized_body_is_a_413(client: TestClient) -> None:
+    response = client.post(
+        "/v1/auth/login",
+        content=b"x" * (17 * 1024 * 1024),
+        headers={"Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 413
+    assert_error_shape(response.json(), "payload_too_large")
+
+
+def test_bad_cursor_is_a_400(client: TestClient, make_user: MakeUser) -> None:
+    user = make_user()
+
+    response = client.get("/v1/threats?cursor=not-a-cursor", headers=user.headers)
+
+    assert response.status_code == 400
+    assert_error_shape(response.json(), "bad_request")
+
+
+def test_health_answers_without_auth(client: TestClient) -> None:
+    response = client.get("/v1/health")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"

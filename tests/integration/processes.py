@@ -1,0 +1,108 @@
+"""Real ``cleanshift serve`` and ``cleanshift agent run`` processes for tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+
+def free_port() -> int:
+    """A TCP port on the loopback nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class ProcessGroup:
+    """Processes started by a test, stopped and logged when it ends."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.log_dir = log_dir
+        self.processes: list[tuple[str, subprocess.Popen[bytes]]] = []
+
+    def start(self, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        log = open(self.log_dir / f"{name}.log", "wb")  # noqa: SIM115 - closed by the child
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cleanshift", *args],
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.processes.append((name, process))
+        return process
+
+    def logs(self) -> str:
+        """Every process's output, for a failing test's report."""
+        parts = []
+        for name, _ in self.processes:
+            text = (self.log_dir / f"{name}.log").read_text(errors="replace")
+            parts.append(f"--- {name} ---\n{text[-6000:]}")
+        return "\n".join(parts)
+
+    def stop(self) -> None:
+        for _, process in reversed(self.processes):
+            if process.poll() is None:
+                process.terminate()
+        for _, process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def start_api(group: ProcessGroup, data_dir: Path, database_url: str) -> str:
+    """Start ``cleanshift serve`` and wait until it answers; returns its URL."""
+    port = free_port()
+    group.start(
+        "api",
+        ["serve", "--port", str(port), "--database-url", database_url,
+         "--data-dir", str(data_dir)],
+        {},
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_for(lambda: _healthy(url), 60, "the API to answer /v1/health", group)
+    return url
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/v1/health", timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def start_agent(
+    group: ProcessGroup, url: str, token: str, web_root: Path, state_dir: Path
+) -> subprocess.Popen[bytes]:
+    """Start ``cleanshift agent run`` against ``url``, checking in often."""
+    return group.start(
+        "agent",
+        ["agent", "run", "--api-url", url, "--web-root", str(web_root),
+         "--state-dir", str(state_dir), "--interval", "0.5", "--workers", "2"],
+        {"CLEANSHIFT_AGENT_TOKEN": token},
+    )
+
+
+def wait_for(
+    condition: Callable[[], Any], timeout: float, what: str, group: ProcessGroup
+) -> Any:
+    """Poll ``condition`` until it returns something truthy."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for name, process in group.processes:
+            if process.poll() is not None:
+                raise AssertionError(f"{name} exited early\n{group.logs()}")
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}\n{group.logs()}")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 from functools import cache
 from pathlib import Path
-import json
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator

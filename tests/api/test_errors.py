@@ -12,7 +12,8 @@ def assert_error_shape(body: dict[str, object], code: str) -> None:
     error = body["error"]
     assert isinstance(error, dict)
     assert error["code"] == code
-    assert isinstance(error["message"], str) and error["message"]
+    assert isinstance(error["message"], str)
+    assert error["message"]
     assert isinstance(error["details"], list)
 
 

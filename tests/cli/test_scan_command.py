@@ -39,7 +39,9 @@ def infected_site(tmp_path: Path) -> Path:
     return site
 
 
-def test_json_lists_each_threat_relative_to_the_scanned_path(infected_site: Path) -> None:
+def test_json_lists_each_threat_relative_to_the_scanned_path(
+    infected_site: Path,
+) -> None:
     result = cleanshift("scan", str(infected_site), "--format", "json")
 
     assert result.returncode == 1, result.stderr
@@ -56,7 +58,9 @@ def test_json_lists_each_threat_relative_to_the_scanned_path(infected_site: Path
 
 
 def test_clean_tree_exits_zero(tmp_path: Path) -> None:
-    (tmp_path / "index.php").write_text("<?php echo htmlspecialchars($_GET['q'] ?? '');\n")
+    (tmp_path / "index.php").write_text(
+        "<?php echo htmlspecialchars($_GET['q'] ?? '');\n"
+    )
 
     result = cleanshift("scan", str(tmp_path), "--format", "json")
 

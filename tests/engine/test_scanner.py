@@ -20,7 +20,8 @@ def test_finding_carries_line_offset_snippet_and_hash(tmp_path: Path) -> None:
     [finding] = report.findings
     assert finding.path == b"shell.php"
     assert finding.sha256 == hashlib.sha256(SHELL).hexdigest()
-    assert finding.line is not None and finding.offset is not None
+    assert finding.line is not None
+    assert finding.offset is not None
     assert SHELL.count(b"\n", 0, finding.offset) + 1 == finding.line
     assert "system" in finding.snippet or "$_GET" in finding.snippet
     assert finding.severity in ("critical", "high", "medium", "low")
@@ -42,7 +43,9 @@ def test_worker_pool_finds_the_same_as_one_process(tmp_path: Path) -> None:
         single_report.findings, key=lambda f: f.path
     )
     assert {finding.path for finding in pooled_report.findings} == {
-        b"page3.php", b"page170.php", f"page{POOL_THRESHOLD + 10}.php".encode()
+        b"page3.php",
+        b"page170.php",
+        f"page{POOL_THRESHOLD + 10}.php".encode(),
     }
     assert pooled_report.files_scanned == POOL_THRESHOLD + 50
 

@@ -51,10 +51,15 @@ def test_every_entry_is_scanned_or_skipped_with_a_reason(hostile_tree: Path) -> 
     items = list(walk_tree(os.fsencode(hostile_tree), max_file_size=1024))
 
     files = {item.relative for item in items if isinstance(item, FileEntry)}
-    skipped = {item.path: item.reason for item in items if isinstance(item, SkippedFile)}
+    skipped = {
+        item.path: item.reason for item in items if isinstance(item, SkippedFile)
+    }
     assert len(files) + len(skipped) == find_count(hostile_tree)
     assert files == {
-        b"index.php", b"hardlink.php", b"caf\xe9-shell.php", b"line\nbreak.php",
+        b"index.php",
+        b"hardlink.php",
+        b"caf\xe9-shell.php",
+        b"line\nbreak.php",
         b"with space.txt",
     }
     assert skipped == {
@@ -71,7 +76,9 @@ def test_following_links_never_loops_and_reports_dead_ends(hostile_tree: Path) -
         walk_tree(os.fsencode(hostile_tree), follow_symlinks=True, max_file_size=1024)
     )
 
-    skipped = {item.path: item.reason for item in items if isinstance(item, SkippedFile)}
+    skipped = {
+        item.path: item.reason for item in items if isinstance(item, SkippedFile)
+    }
     assert skipped[b"uploads/loop"] == "symlink-loop"
     assert skipped[b"dangling"] == "dangling-link"
     scanned = [item.relative for item in items if isinstance(item, FileEntry)]

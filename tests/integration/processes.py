@@ -29,7 +29,9 @@ class ProcessGroup:
         self.log_dir = log_dir
         self.processes: list[tuple[str, subprocess.Popen[bytes]]] = []
 
-    def start(self, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    def start(
+        self, name: str, args: list[str], env: dict[str, str]
+    ) -> subprocess.Popen[bytes]:
         log = open(self.log_dir / f"{name}.log", "wb")  # noqa: SIM115 - closed by the child
         process = subprocess.Popen(
             [sys.executable, "-m", "cleanshift", *args],
@@ -64,8 +66,15 @@ def start_api(group: ProcessGroup, data_dir: Path, database_url: str) -> str:
     port = free_port()
     group.start(
         "api",
-        ["serve", "--port", str(port), "--database-url", database_url,
-         "--data-dir", str(data_dir)],
+        [
+            "serve",
+            "--port",
+            str(port),
+            "--database-url",
+            database_url,
+            "--data-dir",
+            str(data_dir),
+        ],
         {},
     )
     url = f"http://127.0.0.1:{port}"
@@ -86,8 +95,20 @@ def start_agent(
     """Start ``cleanshift agent run`` against ``url``, checking in often."""
     return group.start(
         "agent",
-        ["agent", "run", "--api-url", url, "--web-root", str(web_root),
-         "--state-dir", str(state_dir), "--interval", "0.5", "--workers", "2"],
+        [
+            "agent",
+            "run",
+            "--api-url",
+            url,
+            "--web-root",
+            str(web_root),
+            "--state-dir",
+            str(state_dir),
+            "--interval",
+            "0.5",
+            "--workers",
+            "2",
+        ],
         {"CLEANSHIFT_AGENT_TOKEN": token},
     )
 

@@ -79,7 +79,9 @@ def test_agent_scan_reports_exactly_the_dropped_files(
     start_agent(processes, url, enrolled["agent_token"], web_root, tmp_path / "agent")
 
     def site_reported() -> list[dict[str, object]]:
-        sites: list[dict[str, object]] = api.get(f"/v1/servers/{server_id}").json()["sites"]
+        sites: list[dict[str, object]] = api.get(f"/v1/servers/{server_id}").json()[
+            "sites"
+        ]
         return sites
 
     [site] = wait_for(site_reported, 60, "the agent's first check-in", processes)

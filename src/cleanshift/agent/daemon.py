@@ -84,7 +84,7 @@ class Agent:
                     failures = 0
                 except httpx.TransportError as error:
                     failures += 1
-                    delay = min(MAX_BACKOFF, 2**failures) * random.uniform(0.5, 1.0)
+                    delay = min(MAX_BACKOFF, 2**failures) * random.uniform(0.5, 1.0)  # noqa: S311 - jitter
                     logger.warning(
                         "control plane unreachable (%s); retrying in %.0fs",
                         error,

@@ -53,7 +53,7 @@ class ScanTask:
                 if self.stopping.is_set():
                     break
                 skipped += self._scan_target(target)
-        except Exception as error:  # noqa: BLE001 - reported to the control plane
+        except Exception as error:
             logger.exception("scan %s failed", self.scan_id)
             self._finish("failed", started, skipped, f"{type(error).__name__}: {error}")
             return

@@ -14,7 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from cleanshift.services.accounts import Principal, authenticate
-from cleanshift.services.errors import Forbidden, Unauthorized
+from cleanshift.services.errors import ForbiddenError, UnauthorizedError
 
 _bearer = HTTPBearer(
     auto_error=False, description="Access token, API key or agent token"
@@ -44,7 +44,9 @@ def get_principal(
 ) -> Principal:
     """Whoever the bearer token names; 401 without a valid one."""
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized("Missing bearer token: send 'Authorization: Bearer <token>'")
+        raise UnauthorizedError(
+            "Missing bearer token: send 'Authorization: Bearer <token>'"
+        )
     principal = authenticate(
         session, request.app.state.jwt_secret, credentials.credentials
     )
@@ -55,14 +57,16 @@ def get_principal(
 def require_user(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
     """A person's token (access token or API key); agent tokens are refused."""
     if principal.kind != "user":
-        raise Forbidden("Agent tokens are only valid on /v1/agent/* routes")
+        raise ForbiddenError("Agent tokens are only valid on /v1/agent/* routes")
     return principal
 
 
 def require_agent(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
     """An agent token; a person's token is refused."""
     if principal.kind != "agent":
-        raise Forbidden("This route is for the agent; use the server's agent token")
+        raise ForbiddenError(
+            "This route is for the agent; use the server's agent token"
+        )
     return principal
 
 

@@ -61,7 +61,7 @@ def run() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as error:  # noqa: BLE001 - the one top-level handler
+    except Exception as error:
         if logging.getLogger().isEnabledFor(logging.DEBUG):
             logging.getLogger(__name__).exception("command failed")
         Console(stderr=True).print(f"[red]error:[/red] {error}", highlight=False)

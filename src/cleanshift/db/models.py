@@ -24,7 +24,7 @@ from cleanshift.db.types import UTCDateTime, utc_now
 class Base(DeclarativeBase):
     """The declarative base of every table."""
 
-    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON}
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON}  # noqa: RUF012
 
 
 class Account(Base):

@@ -15,7 +15,11 @@ from sqlalchemy.orm import Session
 from cleanshift.db.models import Account, ApiKey, RefreshToken, Server, User
 from cleanshift.db.types import utc_now
 from cleanshift.ids import new_id, new_secret
-from cleanshift.services.errors import Conflict, Unauthorized, ValidationFailed
+from cleanshift.services.errors import (
+    ConflictError,
+    UnauthorizedError,
+    ValidationFailedError,
+)
 from cleanshift.services.security import (
     decode_jwt,
     hash_password,
@@ -28,7 +32,7 @@ from cleanshift.settings import Settings
 logger = logging.getLogger(__name__)
 
 API_KEY_PREFIX = "cs_live_"
-AGENT_TOKEN_PREFIX = "cs_agent_"
+AGENT_TOKEN_PREFIX = "cs_agent_"  # noqa: S105 - a prefix, not a secret
 MIN_PASSWORD_LENGTH = 10
 # A hash to verify against when the email is unknown, so that both failures
 # take the same time and give the same answer.
@@ -65,7 +69,7 @@ def check_password_strength(password: str, email: str) -> None:
     if password.lower() in email.lower() or len(set(password)) < 5:
         problems.append("not derived from the email or a repeated character")
     if problems:
-        raise ValidationFailed(
+        raise ValidationFailedError(
             "Password too weak: use " + " and ".join(problems),
             [{"field": "password", "message": problem} for problem in problems],
         )
@@ -78,7 +82,7 @@ def register_user(
     email = email.strip().lower()
     check_password_strength(password, email)
     if session.scalar(select(User.id).where(User.email == email)):
-        raise Conflict(f"An account with email {email} already exists")
+        raise ConflictError(f"An account with email {email} already exists")
 
     account = Account(id=new_id("acc"), name=name or email)
     user = User(
@@ -92,7 +96,7 @@ def register_user(
     try:
         session.flush()
     except IntegrityError as error:
-        raise Conflict(f"An account with email {email} already exists") from error
+        raise ConflictError(f"An account with email {email} already exists") from error
     _, secret = create_api_key(session, user, "initial key")
     logger.info("registered user %s", user.id)
     return user, secret
@@ -121,9 +125,9 @@ def login(
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
         verify_password(_DUMMY_HASH, password)
-        raise Unauthorized("Invalid email or password")
+        raise UnauthorizedError("Invalid email or password")
     if not verify_password(user.password_hash, password):
-        raise Unauthorized("Invalid email or password")
+        raise UnauthorizedError("Invalid email or password")
     return _issue_pair(session, settings, secret, user, secrets.token_hex(16))
 
 
@@ -159,17 +163,17 @@ def refresh_session(
     )
     now = utc_now()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
-        raise Unauthorized("Invalid or expired refresh token; log in again")
+        raise UnauthorizedError("Invalid or expired refresh token; log in again")
     if row.used_at is not None:
         revoke_family(session, row.family_id)
         # The error answer rolls the request back; the revocation must stay.
         session.commit()
         logger.warning("refresh token reuse; revoked session of user %s", row.user_id)
-        raise Unauthorized("Refresh token already used; the session was revoked")
+        raise UnauthorizedError("Refresh token already used; the session was revoked")
     row.used_at = now
     user = session.get(User, row.user_id)
     if user is None:
-        raise Unauthorized("Invalid or expired refresh token; log in again")
+        raise UnauthorizedError("Invalid or expired refresh token; log in again")
     return _issue_pair(session, settings, secret, user, row.family_id)
 
 
@@ -189,7 +193,7 @@ def authenticate(session: Session, secret: str, token: str) -> Principal:
             select(ApiKey).where(ApiKey.secret_hash == hash_secret(token))
         )
         if key is None or key.revoked_at is not None:
-            raise Unauthorized("Invalid or revoked API key")
+            raise UnauthorizedError("Invalid or revoked API key")
         key.last_used_at = utc_now()
         return Principal(
             "user", key.account_id, user_id=key.user_id, credential_id=key.id
@@ -200,14 +204,14 @@ def authenticate(session: Session, secret: str, token: str) -> Principal:
             select(Server).where(Server.agent_token_hash == hash_secret(token))
         )
         if server is None:
-            raise Unauthorized("Invalid agent token")
+            raise UnauthorizedError("Invalid agent token")
         return Principal(
             "agent", server.account_id, server_id=server.id, credential_id=server.id
         )
 
     claims = decode_jwt(secret, token, "access")
     if claims is None:
-        raise Unauthorized("Invalid or expired access token; log in again")
+        raise UnauthorizedError("Invalid or expired access token; log in again")
     return _principal_from_claims(session, claims)
 
 
@@ -220,7 +224,7 @@ def _principal_from_claims(session: Session, claims: dict[str, Any]) -> Principa
         )
     )
     if user is None or revoked is not None:
-        raise Unauthorized("Session ended; log in again")
+        raise UnauthorizedError("Session ended; log in again")
     return Principal(
         "user",
         user.account_id,

@@ -17,39 +17,39 @@ class ServiceError(Exception):
         self.details = details or []
 
 
-class InvalidRequest(ServiceError):
+class InvalidRequestError(ServiceError):
     """The request cannot be understood (a bad cursor, a bad combination)."""
 
 
-class Unauthorized(ServiceError):
+class UnauthorizedError(ServiceError):
     """No valid credentials: missing, unknown, expired or revoked."""
 
     status_code = 401
     code = "unauthorized"
 
 
-class Forbidden(ServiceError):
+class ForbiddenError(ServiceError):
     """Valid credentials that may not do this."""
 
     status_code = 403
     code = "forbidden"
 
 
-class NotFound(ServiceError):
+class NotFoundError(ServiceError):
     """No such object in this account (or it belongs to another one)."""
 
     status_code = 404
     code = "not_found"
 
 
-class Conflict(ServiceError):
+class ConflictError(ServiceError):
     """The request clashes with what exists."""
 
     status_code = 409
     code = "conflict"
 
 
-class ValidationFailed(ServiceError):
+class ValidationFailedError(ServiceError):
     """Well-formed input that breaks a rule (a weak password, say)."""
 
     status_code = 422

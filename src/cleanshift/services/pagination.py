@@ -10,14 +10,14 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from cleanshift.services.errors import InvalidRequest
+from cleanshift.services.errors import InvalidRequestError
 
 T = TypeVar("T")
 
 
 def paginate(
     session: Session,
-    query: Select[tuple[T]],
+    query: Select[T],
     time_column: InstrumentedAttribute[datetime],
     id_column: InstrumentedAttribute[str],
     limit: int,
@@ -53,7 +53,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
         moment, identifier = json.loads(base64.urlsafe_b64decode(padded))
         return datetime.fromisoformat(moment), str(identifier)
     except (ValueError, TypeError) as error:
-        raise InvalidRequest(
+        raise InvalidRequestError(
             "Invalid cursor; pass the next_cursor of a previous page"
         ) from error
 

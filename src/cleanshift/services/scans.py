@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from cleanshift.db.models import Command, Scan, ScanFinding, Server, Site, Threat
 from cleanshift.ids import new_id
 from cleanshift.services.accounts import Principal
-from cleanshift.services.errors import NotFound
+from cleanshift.services.errors import NotFoundError
 from cleanshift.services.servers import get_server
 from cleanshift.services.threats import finding_to_dict
 
@@ -85,7 +85,7 @@ def trigger_scan(
 def _get_site(session: Session, server: Server, site_id: str) -> Site:
     site = session.get(Site, site_id)
     if site is None or site.server_id != server.id:
-        raise NotFound(f"Site {site_id} not found on server {server.id}")
+        raise NotFoundError(f"Site {site_id} not found on server {server.id}")
     return site
 
 
@@ -117,10 +117,10 @@ def format_duration(seconds: float) -> str:
 
 
 def get_scan(session: Session, principal: Principal, scan_id: str) -> Scan:
-    """The caller's scan, or ``NotFound``."""
+    """The caller's scan, or ``NotFoundError``."""
     scan = session.get(Scan, scan_id)
     if scan is None or scan.account_id != principal.account_id:
-        raise NotFound(f"Scan {scan_id} not found")
+        raise NotFoundError(f"Scan {scan_id} not found")
     return scan
 
 

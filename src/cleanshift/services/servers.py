@@ -14,7 +14,7 @@ from cleanshift.db.models import Server, Site
 from cleanshift.db.types import utc_now
 from cleanshift.ids import new_id, new_secret
 from cleanshift.services.accounts import AGENT_TOKEN_PREFIX, Principal
-from cleanshift.services.errors import NotFound
+from cleanshift.services.errors import NotFoundError
 from cleanshift.services.security import hash_secret
 
 logger = logging.getLogger(__name__)
@@ -60,10 +60,10 @@ def install_command(public_url: str, token: str) -> str:
 
 
 def get_server(session: Session, principal: Principal, server_id: str) -> Server:
-    """The caller's server, or ``NotFound`` whether it is missing or foreign."""
+    """The caller's server, or ``NotFoundError`` whether it is missing or foreign."""
     server = session.get(Server, server_id)
     if server is None or server.account_id != principal.account_id:
-        raise NotFound(f"Server {server_id} not found")
+        raise NotFoundError(f"Server {server_id} not found")
     return server
 
 
@@ -85,7 +85,7 @@ def site_counts(session: Session, server_ids: list[str]) -> dict[str, int]:
         .where(Site.server_id.in_(server_ids))
         .group_by(Site.server_id)
     )
-    return {server_id: count for server_id, count in rows}
+    return dict(rows.all())
 
 
 def list_sites(session: Session, server: Server) -> list[Site]:

@@ -13,7 +13,7 @@ from cleanshift.db.models import Scan, ScanFinding, Threat, ThreatEvent
 from cleanshift.db.types import utc_now
 from cleanshift.ids import new_id
 from cleanshift.services.accounts import Principal
-from cleanshift.services.errors import NotFound
+from cleanshift.services.errors import NotFoundError
 from cleanshift.services.pagination import paginate
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,8 @@ def record_finding(
             Threat.server_id == scan.server_id, Threat.fingerprint == key
         )
     )
-    if threat is not None and session.get(ScanFinding, (scan.id, threat.id)):
+    seen = session.get(ScanFinding, (scan.id, threat.id)) if threat else None
+    if threat is not None and seen is not None:
         return threat
 
     now = utc_now()
@@ -153,10 +154,10 @@ def _add_event(
 
 
 def get_threat(session: Session, principal: Principal, threat_id: str) -> Threat:
-    """The caller's threat, or ``NotFound``."""
+    """The caller's threat, or ``NotFoundError``."""
     threat = session.get(Threat, threat_id)
     if threat is None or threat.account_id != principal.account_id:
-        raise NotFound(f"Threat {threat_id} not found")
+        raise NotFoundError(f"Threat {threat_id} not found")
     return threat
 
 
@@ -168,7 +169,7 @@ def list_threats(
     cursor: str | None,
 ) -> tuple[list[Threat], str | None]:
     """A page of the caller's threats matching ``filters``."""
-    query: Select[tuple[Threat]] = select(Threat).where(
+    query: Select[Threat] = select(Threat).where(
         Threat.account_id == principal.account_id
     )
     for name in ("severity", "server_id", "site_id", "type"):

@@ -10,7 +10,7 @@ from cleanshift.api.deps import AgentDep, SessionDep
 from cleanshift.api.schemas import CheckinRequest
 from cleanshift.db.models import Server
 from cleanshift.services import agents
-from cleanshift.services.errors import Unauthorized
+from cleanshift.services.errors import UnauthorizedError
 
 router = APIRouter(prefix="/agent", tags=["agent"])
 
@@ -22,7 +22,7 @@ def checkin(
     """The agent's heartbeat: health, sites and results in; commands out."""
     server = session.get(Server, principal.server_id)
     if server is None:
-        raise Unauthorized("Server no longer registered")
+        raise UnauthorizedError("Server no longer registered")
     report = body.model_dump(exclude_none=True)
     commands = agents.apply_checkin(session, server, report)
     return {

@@ -10,7 +10,7 @@ from cleanshift.api.deps import SessionDep, UserDep
 from cleanshift.api.schemas import LoginRequest, RefreshRequest, RegisterRequest
 from cleanshift.db.models import User
 from cleanshift.services import accounts
-from cleanshift.services.errors import NotFound
+from cleanshift.services.errors import NotFoundError
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -66,7 +66,7 @@ def me(principal: UserDep, session: SessionDep) -> dict[str, Any]:
     """The calling user."""
     user = session.get(User, principal.user_id)
     if user is None:
-        raise NotFound("User not found")
+        raise NotFoundError("User not found")
     return {"user": _user_to_dict(user)}
 
 

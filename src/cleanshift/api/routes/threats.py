@@ -30,7 +30,7 @@ def list_threats(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> dict[str, Any]:
-    """Threats, newest first, filtered by severity, status, server, site, type or scan."""
+    """Threats, newest first, filtered by severity, status, server, site, type, scan."""
     filters: dict[str, str | None] = {
         "severity": severity,
         "status": threat_status,

@@ -64,6 +64,9 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         data_dir=tmp_path / "data",
         database_url=database_url,
         public_url="http://testserver",
+        # Tests call faster than people; the limits have tests of their own.
+        rate_limit_token="100000/minute",
+        rate_limit_anonymous="100000/minute",
     )
 
 

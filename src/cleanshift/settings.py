@@ -45,6 +45,23 @@ class Settings(BaseSettings):
     access_token_ttl: int = 24 * 3600
     refresh_token_ttl: int = 30 * 24 * 3600
     checkin_interval: int = 60
+    ws_token_ttl: int = Field(
+        default=300, description="Seconds a WebSocket token from a check-in is valid."
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis for rate-limit counters and command signals shared "
+        "by several API processes; in-memory when unset.",
+    )
+    rate_limit_token: str = Field(
+        default="100/minute", description="Requests per bearer token."
+    )
+    rate_limit_anonymous: str = Field(
+        default="30/minute", description="Unauthenticated requests per address."
+    )
+    rate_limit_login_failures: str = Field(
+        default="10/hour", description="Failed logins per email."
+    )
     web_roots: Annotated[list[Path], NoDecode] = Field(
         default_factory=lambda: [Path("/var/www")],
         description="Folders holding websites, separated by ':' like PATH.",

@@ -42,12 +42,12 @@ class ProcessGroup:
         self.processes.append((name, process))
         return process
 
-    def logs(self) -> str:
-        """Every process's output, for a failing test's report."""
+    def logs(self, tail: int | None = 6000) -> str:
+        """Every process's output (the last ``tail`` characters of each)."""
         parts = []
         for name, _ in self.processes:
             text = (self.log_dir / f"{name}.log").read_text(errors="replace")
-            parts.append(f"--- {name} ---\n{text[-6000:]}")
+            parts.append(f"--- {name} ---\n{text[-tail:] if tail else text}")
         return "\n".join(parts)
 
     def stop(self) -> None:
@@ -61,11 +61,27 @@ class ProcessGroup:
                 process.kill()
 
 
-def start_api(group: ProcessGroup, data_dir: Path, database_url: str) -> str:
-    """Start ``cleanshift serve`` and wait until it answers; returns its URL."""
+GENEROUS_LIMITS = {
+    "CLEANSHIFT_RATE_LIMIT_TOKEN": "100000/minute",
+    "CLEANSHIFT_RATE_LIMIT_ANONYMOUS": "100000/minute",
+}
+
+
+def start_api(
+    group: ProcessGroup,
+    data_dir: Path,
+    database_url: str,
+    env: dict[str, str] | None = None,
+    name: str = "api",
+) -> str:
+    """Start ``cleanshift serve`` and wait until it answers; returns its URL.
+
+    Tests poll faster than people, so limits are generous unless ``env``
+    sets them.
+    """
     port = free_port()
     group.start(
-        "api",
+        name,
         [
             "serve",
             "--port",
@@ -75,7 +91,7 @@ def start_api(group: ProcessGroup, data_dir: Path, database_url: str) -> str:
             "--data-dir",
             str(data_dir),
         ],
-        {},
+        {**GENEROUS_LIMITS, **(env or {})},
     )
     url = f"http://127.0.0.1:{port}"
     wait_for(lambda: _healthy(url), 60, "the API to answer /v1/health", group)

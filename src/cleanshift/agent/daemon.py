@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from cleanshift import __version__
+from cleanshift.agent.connection import SocketLink
 from cleanshift.agent.health import read_health
 from cleanshift.agent.outbox import Outbox
 from cleanshift.agent.tasks import ScanTask
@@ -57,24 +58,30 @@ class Agent:
         self.stop_event = threading.Event()
         self._wake = threading.Event()
         self._commands: queue.Queue[dict[str, Any]] = queue.Queue()
+        self._lock = threading.Lock()
         self._seen_commands: set[str] = set()
+        self._cancelled: set[str] = set()
+        self._running: tuple[str, threading.Event] | None = None
         self._busy = threading.Event()
         self._sites: list[Site] = []
         self._sites_at = 0.0
+        user_agent = f"cleanshift-agent/{__version__}"
         self._client = httpx.Client(
             base_url=self.api_url,
-            headers={
-                "Authorization": f"Bearer {token}",
-                "User-Agent": f"cleanshift-agent/{__version__}",
-            },
+            headers={"Authorization": f"Bearer {token}", "User-Agent": user_agent},
             timeout=30.0,
         )
+        self.link = SocketLink(self.outbox, self._accept, self.stop_event, user_agent)
 
     def run(self) -> None:
         """Run until ``stop_event`` is set; raises ``AgentError`` if rejected."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
         worker = threading.Thread(target=self._work, name="agent-worker", daemon=True)
         worker.start()
+        socket_thread = threading.Thread(
+            target=self.link.run, name="agent-socket", daemon=True
+        )
+        socket_thread.start()
         failures = 0
         logger.info("agent started; control plane %s", self.api_url)
         try:
@@ -93,12 +100,24 @@ class Agent:
                     self._sleep(delay)
                     continue
                 busy = self._busy.is_set() or len(self.outbox) > 0
-                self._sleep(BUSY_INTERVAL if busy else self.interval or server_interval)
+                if busy and not self.link.connected.is_set():
+                    self._sleep(BUSY_INTERVAL)
+                else:
+                    self._sleep(self.interval or server_interval)
         finally:
-            self.stop_event.set()
+            self.stop()
             self._commands.put({})
             worker.join(timeout=10)
+            socket_thread.join(timeout=5)
             self._client.close()
+
+    def stop(self) -> None:
+        """Stop the agent; a scan under way stops without reporting a result."""
+        self.stop_event.set()
+        with self._lock:
+            if self._running is not None:
+                self._running[1].set()
+        self.wake()
 
     def wake(self) -> None:
         """Cut the current wait short (to stop, or to deliver results)."""
@@ -110,7 +129,13 @@ class Agent:
 
     def checkin(self) -> float:
         """One check-in: report, deliver queued messages, take new commands."""
-        messages = self.outbox.peek(MAX_MESSAGES_PER_CHECKIN)
+        # With the socket up, messages go that way; a check-in carrying them
+        # too would only make the control plane discard duplicates.
+        messages = (
+            []
+            if self.link.connected.is_set()
+            else self.outbox.peek(MAX_MESSAGES_PER_CHECKIN)
+        )
         body = {
             "agent_version": __version__,
             "hostname": socket.gethostname(),
@@ -126,10 +151,11 @@ class Agent:
                 "rotate the server's token and restart the agent with the new one"
             )
         response.raise_for_status()
-        self.outbox.remove(messages)
+        self.outbox.remove([message["message_id"] for message in messages])
         answer = response.json()
         for command in answer.get("commands", []):
             self._accept(command)
+        self.link.offer_credentials(answer.get("ws_url"), answer.get("ws_token"))
         return float(answer.get("checkin_interval", 60))
 
     def sites(self) -> list[Site]:
@@ -141,12 +167,34 @@ class Agent:
         return self._sites
 
     def _accept(self, command: dict[str, Any]) -> None:
+        """Take a command from a check-in or the socket; repeats are ignored."""
         command_id = command.get("command_id")
-        if not isinstance(command_id, str) or command_id in self._seen_commands:
-            return
-        self._seen_commands.add(command_id)
+        with self._lock:
+            if not isinstance(command_id, str) or command_id in self._seen_commands:
+                return
+            self._seen_commands.add(command_id)
         self.outbox.put({"type": "ack", "command_id": command_id})
-        self._commands.put(command)
+        if command.get("type") == "cancel":
+            self._cancel(command)
+        else:
+            self._commands.put(command)
+
+    def _cancel(self, command: dict[str, Any]) -> None:
+        # Handled at once, not queued behind the scan it is meant to stop.
+        target = (command.get("payload") or {}).get("command_id")
+        with self._lock:
+            if isinstance(target, str):
+                self._cancelled.add(target)
+            if self._running is not None and self._running[0] == target:
+                self._running[1].set()
+        self.outbox.put(
+            {
+                "type": "result",
+                "command_id": command["command_id"],
+                "status": "completed",
+                "summary": {"cancelled": target},
+            }
+        )
 
     def _work(self) -> None:
         scanner: FileScanner | None = None
@@ -170,13 +218,34 @@ class Agent:
                 scanner.close()
 
     def _run_scan(self, command: dict[str, Any], scanner: FileScanner) -> None:
-        # A scan should see the sites as they are now, not ten minutes ago.
-        self._sites_at = 0.0
-        site_paths = [site.path for site in self.sites()]
-        task = ScanTask(
-            command, scanner, self.web_roots, site_paths, self.outbox, self.stop_event
-        )
-        task.run()
+        command_id = command["command_id"]
+        stopping = threading.Event()
+        with self._lock:
+            if command_id in self._cancelled or self.stop_event.is_set():
+                stopping.set()
+            self._running = (command_id, stopping)
+        try:
+            if not stopping.is_set():
+                # A scan should see the sites as they are now.
+                self._sites_at = 0.0
+                site_paths = [site.path for site in self.sites()]
+                ScanTask(
+                    command, scanner, self.web_roots, site_paths, self.outbox, stopping
+                ).run()
+        finally:
+            with self._lock:
+                self._running = None
+        if command_id in self._cancelled:
+            logger.info("scan command %s cancelled", command_id)
+            self.outbox.put(
+                {
+                    "type": "result",
+                    "command_id": command_id,
+                    "scan_id": (command.get("payload") or {}).get("scan_id"),
+                    "status": "cancelled",
+                    "summary": {},
+                }
+            )
 
     def _reject(self, command: dict[str, Any]) -> None:
         logger.warning("unsupported command type %s", command.get("type"))

@@ -2,45 +2,50 @@
 
 from __future__ import annotations
 
+import secrets
+from itertools import islice
 import threading
 from typing import Any
 
 
 class Outbox:
-    """A thread-safe queue of messages, sent in order with each check-in.
+    """A thread-safe queue of messages, each kept until the server has it.
 
-    Only the newest progress message of a scan is kept: older ones carry
-    nothing the newest does not.
+    Every message gets a ``message_id`` so that the WebSocket's ``received``
+    answers can retire it; a message sent but not confirmed goes out again,
+    which the control plane's idempotent ingestion makes harmless. Only the
+    newest progress message of a scan is kept: older ones say nothing more.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._messages: list[dict[str, Any]] = []
+        self._messages: dict[str, dict[str, Any]] = {}
 
     def put(self, message: dict[str, Any]) -> None:
         """Queue a message."""
+        message.setdefault("message_id", secrets.token_hex(8))
         with self._lock:
             if message.get("type") == "progress":
-                self._messages = [
-                    queued
-                    for queued in self._messages
-                    if not (
-                        queued.get("type") == "progress"
-                        and queued.get("scan_id") == message.get("scan_id")
-                    )
+                stale = [
+                    key
+                    for key, queued in self._messages.items()
+                    if queued.get("type") == "progress"
+                    and queued.get("scan_id") == message.get("scan_id")
                 ]
-            self._messages.append(message)
+                for key in stale:
+                    del self._messages[key]
+            self._messages[message["message_id"]] = message
 
     def peek(self, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` of the oldest messages, left in place."""
         with self._lock:
-            return list(self._messages[:limit])
+            return list(islice(self._messages.values(), limit))
 
-    def remove(self, delivered: list[dict[str, Any]]) -> None:
+    def remove(self, message_ids: list[str]) -> None:
         """Drop messages the control plane has accepted."""
-        ids = {id(message) for message in delivered}
         with self._lock:
-            self._messages = [m for m in self._messages if id(m) not in ids]
+            for message_id in message_ids:
+                self._messages.pop(message_id, None)
 
     def __len__(self) -> int:
         with self._lock:

@@ -14,6 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from cleanshift.services.accounts import Principal, authenticate
+from cleanshift.services.commands import servers_to_notify
 from cleanshift.services.errors import ForbiddenError, UnauthorizedError
 
 _bearer = HTTPBearer(
@@ -27,6 +28,7 @@ def get_session(request: Request) -> Iterator[Session]:
     try:
         yield session
         session.commit()
+        request.app.state.hub.notify(servers_to_notify(session))
     except BaseException:
         session.rollback()
         raise

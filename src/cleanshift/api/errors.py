@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from cleanshift.services.errors import ServiceError
+from cleanshift.services.errors import RateLimitedError, ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,8 @@ def error_response(
 async def _service_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ServiceError)
     headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
+    if isinstance(error, RateLimitedError):
+        headers = error.headers
     return error_response(
         error.status_code, error.message, error.code, error.details, headers
     )

@@ -33,6 +33,10 @@ class RefreshRequest(Body):
     refresh_token: str = Field(min_length=1, max_length=200)
 
 
+class ApiKeyCreateRequest(Body):
+    name: str = Field(min_length=1, max_length=200)
+
+
 class ServerRegisterRequest(Body):
     name: str = Field(min_length=1, max_length=200)
     hostname: str | None = Field(default=None, max_length=255)
@@ -48,6 +52,17 @@ class ScanTriggerRequest(Body):
 class ThreatUpdateRequest(Body):
     status: ThreatStatus
     note: str | None = Field(default=None, max_length=2000)
+
+
+class ThreatBulkUpdateRequest(Body):
+    ids: list[str] = Field(min_length=1, max_length=1000)
+    status: ThreatStatus
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class RemediateRequest(Body):
+    playbook: str | None = Field(default=None, max_length=30)
+    dry_run: bool = False
 
 
 class SiteReport(BaseModel):

@@ -49,8 +49,7 @@ def run_command(
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         logger.info("stopping on signal %d", signum)
-        agent.stop_event.set()
-        agent.wake()
+        agent.stop()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from cleanshift import __version__
 from cleanshift.cli import agent, scan, serve, up
+from cleanshift.logsafety import install_redaction
 
 EXIT_FAILURE = 3
 
@@ -40,6 +41,7 @@ def main(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    install_redaction()
     # One line per request or migration step drowns the events people need.
     for noisy in ("httpx", "httpcore", "alembic"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)

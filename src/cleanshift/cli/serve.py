@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 import uvicorn
 
+from cleanshift.logsafety import install_redaction
 from cleanshift.settings import get_settings
 
 
@@ -34,4 +35,9 @@ def serve_command(
     from cleanshift.api.app import create_app
 
     app = create_app(get_settings())
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="info", access_log=False
+    )
+    # uvicorn's own logging is configured by now; mask what it writes too.
+    install_redaction(("", "uvicorn", "uvicorn.error", "uvicorn.access"))
+    uvicorn.Server(config).run()

@@ -8,10 +8,12 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Float,
     ForeignKey,
     Index,
     Integer,
+    MetaData,
     String,
     Text,
     UniqueConstraint,
@@ -24,7 +26,25 @@ from cleanshift.db.types import UTCDateTime, utc_now
 class Base(DeclarativeBase):
     """The declarative base of every table."""
 
+    # Named constraints, so that migrations can alter them on every database.
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON}  # noqa: RUF012
+
+
+class TenantOwned:
+    """Columns of every row that belongs to one account (tenant)."""
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
 
 
 class Account(Base):
@@ -50,13 +70,11 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
-class ApiKey(Base):
+class ApiKey(TenantOwned, Base):
     """A long-lived ``cs_live_`` key; only its SHA-256 is stored."""
 
     __tablename__ = "api_keys"
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -81,13 +99,11 @@ class RefreshToken(Base):
     revoked_at: Mapped[datetime | None]
 
 
-class Server(Base):
+class Server(TenantOwned, Base):
     """A machine running the agent."""
 
     __tablename__ = "servers"
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     hostname: Mapped[str | None] = mapped_column(String(255))
     labels: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -101,14 +117,12 @@ class Server(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
-class Site(Base):
+class Site(TenantOwned, Base):
     """A website the agent found on a server."""
 
     __tablename__ = "sites"
     __table_args__ = (UniqueConstraint("server_id", "path"),)
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
     server_id: Mapped[str] = mapped_column(
         ForeignKey("servers.id", ondelete="CASCADE"), index=True
     )
@@ -123,18 +137,18 @@ class Site(Base):
     last_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
-class Scan(Base):
+class Scan(TenantOwned, Base):
     """One scan of a server or of one of its sites."""
 
     __tablename__ = "scans"
     __table_args__ = (UniqueConstraint("account_id", "idempotency_key"),)
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
     server_id: Mapped[str] = mapped_column(
         ForeignKey("servers.id", ondelete="CASCADE"), index=True
     )
-    site_id: Mapped[str | None] = mapped_column(ForeignKey("sites.id"))
+    site_id: Mapped[str | None] = mapped_column(
+        ForeignKey("sites.id", ondelete="SET NULL")
+    )
     scan_mode: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(12), default="queued")
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
@@ -149,14 +163,12 @@ class Scan(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
-class Command(Base):
+class Command(TenantOwned, Base):
     """A unit of work for an agent; delivered by check-in or WebSocket."""
 
     __tablename__ = "commands"
     __table_args__ = (Index("ix_commands_server_status", "server_id", "status"),)
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
     server_id: Mapped[str] = mapped_column(ForeignKey("servers.id", ondelete="CASCADE"))
     type: Mapped[str] = mapped_column(String(20))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -166,18 +178,18 @@ class Command(Base):
     finished_at: Mapped[datetime | None]
 
 
-class Threat(Base):
+class Threat(TenantOwned, Base):
     """One problem tracked across scans, keyed by its fingerprint."""
 
     __tablename__ = "threats"
     __table_args__ = (UniqueConstraint("server_id", "fingerprint"),)
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
     server_id: Mapped[str] = mapped_column(
         ForeignKey("servers.id", ondelete="CASCADE"), index=True
     )
-    site_id: Mapped[str | None] = mapped_column(ForeignKey("sites.id"))
+    site_id: Mapped[str | None] = mapped_column(
+        ForeignKey("sites.id", ondelete="SET NULL")
+    )
     fingerprint: Mapped[str] = mapped_column(String(64))
     type: Mapped[str] = mapped_column(String(20))
     severity: Mapped[str] = mapped_column(String(10))
@@ -187,6 +199,7 @@ class Threat(Base):
     raw_path: Mapped[str | None] = mapped_column(Text)
     location: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     rule: Mapped[str | None] = mapped_column(String(200))
+    family: Mapped[str | None] = mapped_column(String(50))
     cve: Mapped[str | None] = mapped_column(String(50))
     cvss: Mapped[float | None] = mapped_column(Float)
     line: Mapped[int | None] = mapped_column(Integer)
@@ -226,3 +239,25 @@ class ThreatEvent(Base):
     actor: Mapped[str] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Remediation(TenantOwned, Base):
+    """A playbook run on a threat, with what it did and what undoes it."""
+
+    __tablename__ = "remediations"
+
+    server_id: Mapped[str] = mapped_column(
+        ForeignKey("servers.id", ondelete="CASCADE"), index=True
+    )
+    threat_id: Mapped[str] = mapped_column(
+        ForeignKey("threats.id", ondelete="CASCADE"), index=True
+    )
+    playbook: Mapped[str] = mapped_column(String(30))
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    steps: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    undo: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    finished_at: Mapped[datetime | None]
+    rolled_back_at: Mapped[datetime | None]

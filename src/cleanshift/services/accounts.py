@@ -17,6 +17,8 @@ from cleanshift.db.types import utc_now
 from cleanshift.ids import new_id, new_secret
 from cleanshift.services.errors import (
     ConflictError,
+    InvalidRequestError,
+    NotFoundError,
     UnauthorizedError,
     ValidationFailedError,
 )
@@ -232,3 +234,48 @@ def _principal_from_claims(session: Session, claims: dict[str, Any]) -> Principa
         session_id=family_id,
         credential_id=family_id,
     )
+
+
+def list_api_keys(session: Session, principal: Principal) -> list[ApiKey]:
+    """The caller's API keys, newest first (secrets are never stored)."""
+    return list(
+        session.scalars(
+            select(ApiKey)
+            .where(ApiKey.user_id == principal.user_id)
+            .order_by(ApiKey.created_at.desc(), ApiKey.id)
+        )
+    )
+
+
+def revoke_api_key(session: Session, principal: Principal, key_id: str) -> ApiKey:
+    """Revoke one of the caller's keys; it stops working at once."""
+    key = session.get(ApiKey, key_id)
+    if key is None or key.user_id != principal.user_id:
+        raise NotFoundError(f"API key {key_id} not found")
+    if key.revoked_at is None:
+        key.revoked_at = utc_now()
+        logger.info("API key %s revoked", key.id)
+    return key
+
+
+def logout(session: Session, principal: Principal) -> None:
+    """End the caller's login session: refresh and access tokens stop working."""
+    if principal.session_id is None:
+        raise InvalidRequestError(
+            "Logout ends a login session; revoke an API key with "
+            "DELETE /v1/auth/api-keys/{id}"
+        )
+    revoke_family(session, principal.session_id)
+    logger.info("user %s logged out", principal.user_id)
+
+
+def api_key_to_dict(key: ApiKey) -> dict[str, Any]:
+    """The API form of a key: never its secret, only its last characters."""
+    return {
+        "id": key.id,
+        "name": key.name,
+        "hint": f"{API_KEY_PREFIX}…{key.hint}",
+        "created_at": key.created_at,
+        "last_used_at": key.last_used_at,
+        "revoked_at": key.revoked_at,
+    }

@@ -8,14 +8,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cleanshift.db.models import Command, Scan, Server, Site
+from cleanshift.db.models import Command, Remediation, Scan, Server, Site
 from cleanshift.db.types import utc_now
 from cleanshift.ids import new_id
+from cleanshift.services.commands import finish_command, pending_commands
+from cleanshift.services.remediations import apply_remediation_result
 from cleanshift.services.threats import record_finding, resolve_missing
 
 logger = logging.getLogger(__name__)
 
-PENDING_COMMAND_STATES = ("queued", "sent", "acked")
 FINAL_SCAN_STATES = ("completed", "failed", "cancelled")
 # Weight of the newest measurement in the server's throughput average.
 THROUGHPUT_WEIGHT = 0.5
@@ -35,7 +36,7 @@ def apply_checkin(
         sync_sites(session, server, report["sites"])
     for message in report.get("results") or []:
         apply_message(session, server, message)
-    return pending_commands(session, server)
+    return pending_commands(session, server.id)
 
 
 def sync_sites(session: Session, server: Server, sites: list[dict[str, Any]]) -> None:
@@ -68,35 +69,6 @@ def sync_sites(session: Session, server: Server, sites: list[dict[str, Any]]) ->
         }
         site.last_seen_at = now
     session.flush()
-
-
-def pending_commands(session: Session, server: Server) -> list[Command]:
-    """Commands not yet done; each goes out until its result comes back."""
-    commands = list(
-        session.scalars(
-            select(Command)
-            .where(
-                Command.server_id == server.id,
-                Command.status.in_(PENDING_COMMAND_STATES),
-            )
-            .order_by(Command.created_at, Command.id)
-        )
-    )
-    now = utc_now()
-    for command in commands:
-        if command.status == "queued":
-            command.status = "sent"
-            command.sent_at = now
-    return commands
-
-
-def command_to_dict(command: Command) -> dict[str, Any]:
-    """The wire form of a command."""
-    return {
-        "command_id": command.id,
-        "type": command.type,
-        "payload": command.payload,
-    }
 
 
 def apply_message(session: Session, server: Server, message: dict[str, Any]) -> None:
@@ -138,9 +110,11 @@ def _apply_result(
     session: Session, server: Server, scan: Scan | None, message: dict[str, Any]
 ) -> None:
     command = _own_command(session, server, message.get("command_id"))
-    if command is not None and command.status not in ("done", "failed"):
-        command.status = "done" if message.get("status") == "completed" else "failed"
-        command.finished_at = utc_now()
+    if command is not None:
+        finish_command(command, message.get("status") == "completed")
+    if message.get("remediation_id"):
+        _apply_remediation(session, server, command, message)
+        return
     if scan is None or scan.status in FINAL_SCAN_STATES:
         return
 
@@ -158,6 +132,21 @@ def _apply_result(
         if scan.scan_mode in ("full", "deep"):
             resolve_missing(session, scan)
     logger.info("scan %s %s", scan.id, scan.status)
+
+
+def _apply_remediation(
+    session: Session,
+    server: Server,
+    command: Command | None,
+    message: dict[str, Any],
+) -> None:
+    remediation = session.get(Remediation, message["remediation_id"])
+    if remediation is None or remediation.server_id != server.id:
+        return
+    if remediation.status == "rolling-back":
+        apply_remediation_result(session, remediation, "rollback", message)
+    elif remediation.status == "queued":
+        apply_remediation_result(session, remediation, "remediate", message)
 
 
 def _learn_throughput(server: Server, summary: dict[str, Any]) -> None:

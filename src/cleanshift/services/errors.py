@@ -54,3 +54,14 @@ class ValidationFailedError(ServiceError):
 
     status_code = 422
     code = "validation_error"
+
+
+class RateLimitedError(ServiceError):
+    """Too many attempts; ``headers`` say when to try again."""
+
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, headers: dict[str, str]) -> None:
+        super().__init__(message)
+        self.headers = headers

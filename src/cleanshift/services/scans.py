@@ -10,10 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cleanshift.db.models import Command, Scan, ScanFinding, Server, Site, Threat
+from cleanshift.db.types import utc_now
 from cleanshift.ids import new_id
 from cleanshift.services.accounts import Principal
-from cleanshift.services.errors import NotFoundError
+from cleanshift.services.commands import PENDING_STATES, queue_command
+from cleanshift.services.errors import ConflictError, NotFoundError
 from cleanshift.services.servers import get_server
+from cleanshift.services.tenancy import get_owned
 from cleanshift.services.threats import finding_to_dict
 
 logger = logging.getLogger(__name__)
@@ -62,14 +65,8 @@ def trigger_scan(
     payload: dict[str, Any] = {"scan_id": scan.id, "scan_mode": scan_mode}
     if site is not None:
         payload["site_path"] = site.path
-    command = Command(
-        id=new_id("cmd"),
-        account_id=principal.account_id,
-        server_id=server.id,
-        type="scan",
-        payload=payload,
-    )
-    session.add_all([scan, command])
+    session.add(scan)
+    queue_command(session, principal.account_id, server.id, "scan", payload)
     try:
         session.flush()
     except IntegrityError:
@@ -118,10 +115,7 @@ def format_duration(seconds: float) -> str:
 
 def get_scan(session: Session, principal: Principal, scan_id: str) -> Scan:
     """The caller's scan, or ``NotFoundError``."""
-    scan = session.get(Scan, scan_id)
-    if scan is None or scan.account_id != principal.account_id:
-        raise NotFoundError(f"Scan {scan_id} not found")
-    return scan
+    return get_owned(session, principal, Scan, scan_id)
 
 
 def scan_to_dict(
@@ -165,3 +159,37 @@ def scan_to_dict(
     if with_findings:
         data["findings"] = [finding_to_dict(threat) for threat in threats]
     return data
+
+
+def cancel_scan(session: Session, principal: Principal, scan_id: str) -> Scan:
+    """Cancel a queued or running scan; the agent is told to stop."""
+    scan = get_scan(session, principal, scan_id)
+    if scan.status not in ("queued", "running"):
+        raise ConflictError(
+            f"Scan {scan_id} is {scan.status}; only queued or "
+            "running scans can be cancelled"
+        )
+    scan.status = "cancelled"
+    scan.finished_at = utc_now()
+    for command in session.scalars(
+        select(Command).where(
+            Command.server_id == scan.server_id,
+            Command.type == "scan",
+            Command.status.in_(PENDING_STATES),
+        )
+    ):
+        if command.payload.get("scan_id") != scan.id:
+            continue
+        if command.status == "queued":
+            command.status = "cancelled"
+        else:
+            queue_command(
+                session,
+                scan.account_id,
+                scan.server_id,
+                "cancel",
+                {"scan_id": scan.id, "command_id": command.id},
+            )
+            command.status = "cancelled"
+    logger.info("scan %s cancelled", scan.id)
+    return scan

@@ -14,8 +14,8 @@ from cleanshift.db.models import Server, Site
 from cleanshift.db.types import utc_now
 from cleanshift.ids import new_id, new_secret
 from cleanshift.services.accounts import AGENT_TOKEN_PREFIX, Principal
-from cleanshift.services.errors import NotFoundError
 from cleanshift.services.security import hash_secret
+from cleanshift.services.tenancy import get_owned
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +61,7 @@ def install_command(public_url: str, token: str) -> str:
 
 def get_server(session: Session, principal: Principal, server_id: str) -> Server:
     """The caller's server, or ``NotFoundError`` whether it is missing or foreign."""
-    server = session.get(Server, server_id)
-    if server is None or server.account_id != principal.account_id:
-        raise NotFoundError(f"Server {server_id} not found")
-    return server
+    return get_owned(session, principal, Server, server_id)
 
 
 def server_status(server: Server, now: datetime | None = None) -> str:
@@ -129,3 +126,21 @@ def site_to_dict(site: Site) -> dict[str, Any]:
         "first_seen_at": site.first_seen_at,
         "last_seen_at": site.last_seen_at,
     }
+
+
+def delete_server(session: Session, principal: Principal, server_id: str) -> None:
+    """Remove a server with its sites, scans and threats; its token dies with it."""
+    server = get_server(session, principal, server_id)
+    session.delete(server)
+    logger.info("deleted server %s", server_id)
+
+
+def rotate_agent_token(
+    session: Session, principal: Principal, public_url: str, server_id: str
+) -> tuple[Server, str, str]:
+    """A new agent token for the server; the old one stops working at once."""
+    server = get_server(session, principal, server_id)
+    token = new_secret(AGENT_TOKEN_PREFIX)
+    server.agent_token_hash = hash_secret(token)
+    logger.info("rotated the agent token of server %s", server_id)
+    return server, token, install_command(public_url, token)

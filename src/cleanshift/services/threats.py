@@ -6,7 +6,7 @@ import hashlib
 import logging
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cleanshift.db.models import Scan, ScanFinding, Threat, ThreatEvent
@@ -15,6 +15,7 @@ from cleanshift.ids import new_id
 from cleanshift.services.accounts import Principal
 from cleanshift.services.errors import NotFoundError
 from cleanshift.services.pagination import paginate
+from cleanshift.services.tenancy import get_owned, owned_by
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ def record_finding(
     threat.raw_path = finding.get("raw_path")
     threat.location = finding.get("location")
     threat.rule = finding.get("rule")
+    threat.family = finding.get("family")
     threat.cve = finding.get("cve")
     threat.cvss = finding.get("cvss")
     threat.line = finding.get("line")
@@ -127,6 +129,32 @@ def set_status(
     return threat
 
 
+def bulk_set_status(
+    session: Session,
+    principal: Principal,
+    threat_ids: list[str],
+    status: str,
+    note: str | None,
+) -> tuple[list[Threat], list[dict[str, str]]]:
+    """Change many threats at once; unknown ids are reported, not fatal."""
+    updated: list[Threat] = []
+    errors: list[dict[str, str]] = []
+    for threat_id in dict.fromkeys(threat_ids):
+        try:
+            updated.append(set_status(session, principal, threat_id, status, note))
+        except NotFoundError as error:
+            errors.append({"id": threat_id, "error": error.message})
+    return updated, errors
+
+
+def change_status(
+    session: Session, threat: Threat, status: str, actor: str, note: str | None
+) -> None:
+    """Move a threat to ``status`` and record it in its history."""
+    if status != threat.status:
+        _change_status(session, threat, status, actor, note)
+
+
 def _change_status(
     session: Session, threat: Threat, status: str, actor: str, note: str | None
 ) -> None:
@@ -155,10 +183,7 @@ def _add_event(
 
 def get_threat(session: Session, principal: Principal, threat_id: str) -> Threat:
     """The caller's threat, or ``NotFoundError``."""
-    threat = session.get(Threat, threat_id)
-    if threat is None or threat.account_id != principal.account_id:
-        raise NotFoundError(f"Threat {threat_id} not found")
-    return threat
+    return get_owned(session, principal, Threat, threat_id)
 
 
 def list_threats(
@@ -169,9 +194,7 @@ def list_threats(
     cursor: str | None,
 ) -> tuple[list[Threat], str | None]:
     """A page of the caller's threats matching ``filters``."""
-    query: Select[Threat] = select(Threat).where(
-        Threat.account_id == principal.account_id
-    )
+    query = owned_by(principal, Threat)
     for name in ("severity", "server_id", "site_id", "type"):
         value = filters.get(name)
         if value:
@@ -221,6 +244,7 @@ def finding_to_dict(threat: Threat) -> dict[str, Any]:
         "raw_path": threat.raw_path,
         "location": threat.location,
         "rule": threat.rule,
+        "family": threat.family,
         "cve": threat.cve,
         "cvss": threat.cvss,
         "line": threat.line,

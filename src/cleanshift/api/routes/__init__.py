@@ -2,8 +2,17 @@
 
 from fastapi import APIRouter
 
-from cleanshift.api.routes import agent, auth, health, scans, servers, threats
+from cleanshift.api.routes import (
+    agent,
+    auth,
+    health,
+    remediations,
+    scans,
+    servers,
+    threats,
+    ws,
+)
 
 api_router = APIRouter()
-for module in (health, auth, servers, scans, threats, agent):
+for module in (health, auth, servers, scans, threats, remediations, agent, ws):
     api_router.include_router(module.router)

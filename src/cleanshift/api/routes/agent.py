@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse
 
 from cleanshift.api.deps import AgentDep, SessionDep
 from cleanshift.api.schemas import CheckinRequest
 from cleanshift.db.models import Server
 from cleanshift.services import agents
+from cleanshift.services.commands import command_to_dict
 from cleanshift.services.errors import UnauthorizedError
+from cleanshift.services.security import issue_jwt
 
 router = APIRouter(prefix="/agent", tags=["agent"])
+
+INSTALLER = Path(__file__).resolve().parents[2] / "agent" / "install.sh"
+
+
+@router.get("/install.sh", response_class=PlainTextResponse)
+def install_script() -> PlainTextResponse:
+    """The installer that sets the agent up as a system service (no auth)."""
+    return PlainTextResponse(
+        INSTALLER.read_text(), media_type="text/x-shellscript; charset=utf-8"
+    )
 
 
 @router.post("/checkin")
@@ -25,8 +39,26 @@ def checkin(
         raise UnauthorizedError("Server no longer registered")
     report = body.model_dump(exclude_none=True)
     commands = agents.apply_checkin(session, server, report)
+    settings = request.app.state.settings
+    ws_token, _ = issue_jwt(
+        request.app.state.jwt_secret,
+        server.id,
+        "ws",
+        settings.ws_token_ttl,
+        tkh=server.agent_token_hash[:16],
+    )
     return {
         "server_id": server.id,
         "checkin_interval": server.checkin_interval,
-        "commands": [agents.command_to_dict(command) for command in commands],
+        "commands": [command_to_dict(command) for command in commands],
+        "ws_url": websocket_url(settings.public_url),
+        "ws_token": ws_token,
     }
+
+
+def websocket_url(public_url: str) -> str:
+    """The agent WebSocket's address under the API's public address."""
+    base = public_url.rstrip("/")
+    if base.startswith("https://"):
+        return "wss://" + base.removeprefix("https://") + "/v1/ws/agent"
+    return "ws://" + base.removeprefix("http://") + "/v1/ws/agent"

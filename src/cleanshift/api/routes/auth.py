@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 
 from cleanshift.api.deps import SessionDep, UserDep
-from cleanshift.api.schemas import LoginRequest, RefreshRequest, RegisterRequest
+from cleanshift.api.schemas import (
+    ApiKeyCreateRequest,
+    LoginRequest,
+    RefreshRequest,
+    RegisterRequest,
+)
 from cleanshift.db.models import User
 from cleanshift.services import accounts
-from cleanshift.services.errors import NotFoundError
+from cleanshift.services.errors import (
+    NotFoundError,
+    RateLimitedError,
+    UnauthorizedError,
+)
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -37,13 +46,23 @@ def register(body: RegisterRequest, session: SessionDep) -> dict[str, Any]:
 @router.post("/login")
 def login(body: LoginRequest, request: Request, session: SessionDep) -> dict[str, Any]:
     """Exchange email and password for an access and a refresh token."""
-    pair = accounts.login(
-        session,
-        request.app.state.settings,
-        request.app.state.jwt_secret,
-        body.email,
-        body.password,
-    )
+    limits = request.app.state.rate_limits
+    blocked = limits.login_blocked(body.email)
+    if blocked is not None:
+        raise RateLimitedError(
+            "Too many failed logins for this email; try again later", blocked
+        )
+    try:
+        pair = accounts.login(
+            session,
+            request.app.state.settings,
+            request.app.state.jwt_secret,
+            body.email,
+            body.password,
+        )
+    except UnauthorizedError:
+        limits.record_login_failure(body.email)
+        raise
     return _pair_to_dict(pair)
 
 
@@ -68,6 +87,42 @@ def me(principal: UserDep, session: SessionDep) -> dict[str, Any]:
     if user is None:
         raise NotFoundError("User not found")
     return {"user": _user_to_dict(user)}
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(principal: UserDep, session: SessionDep) -> Response:
+    """End this login session: its refresh and access tokens stop working."""
+    accounts.logout(session, principal)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/api-keys")
+def list_api_keys(principal: UserDep, session: SessionDep) -> dict[str, Any]:
+    """The caller's API keys, without their secrets."""
+    keys = accounts.list_api_keys(session, principal)
+    return {
+        "data": [accounts.api_key_to_dict(key) for key in keys],
+        "next_cursor": None,
+    }
+
+
+@router.post("/api-keys", status_code=status.HTTP_201_CREATED)
+def create_api_key(
+    body: ApiKeyCreateRequest, principal: UserDep, session: SessionDep
+) -> dict[str, Any]:
+    """A new API key; its secret is in this answer only."""
+    user = session.get(User, principal.user_id)
+    if user is None:
+        raise NotFoundError("User not found")
+    key, secret = accounts.create_api_key(session, user, body.name)
+    return {**accounts.api_key_to_dict(key), "api_key": secret}
+
+
+@router.delete("/api-keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_api_key(key_id: str, principal: UserDep, session: SessionDep) -> Response:
+    """Revoke a key; requests with it fail from now on."""
+    accounts.revoke_api_key(session, principal, key_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 def _pair_to_dict(pair: accounts.TokenPair) -> dict[str, Any]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, status
-from sqlalchemy import select
 
 from cleanshift.api.deps import SessionDep, UserDep
 from cleanshift.api.schemas import ScanTriggerRequest
 from cleanshift.db.models import Scan
 from cleanshift.services import scans
 from cleanshift.services.pagination import page_payload, paginate
+from cleanshift.services.tenancy import owned_by
 
 router = APIRouter(prefix="/scans", tags=["scans"])
 
@@ -50,7 +50,7 @@ def list_scans(
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> dict[str, Any]:
     """The account's scans, newest first."""
-    query = select(Scan).where(Scan.account_id == principal.account_id)
+    query = owned_by(principal, Scan)
     if server_id:
         query = query.where(Scan.server_id == server_id)
     if site_id:
@@ -66,3 +66,12 @@ def list_scans(
 def get_scan(scan_id: str, principal: UserDep, session: SessionDep) -> dict[str, Any]:
     """A scan's status, progress, threat counts and findings."""
     return scans.scan_to_dict(session, scans.get_scan(session, principal, scan_id))
+
+
+@router.post("/{scan_id}/cancel")
+def cancel_scan(
+    scan_id: str, principal: UserDep, session: SessionDep
+) -> dict[str, Any]:
+    """Cancel a queued or running scan."""
+    scan = scans.cancel_scan(session, principal, scan_id)
+    return scans.scan_to_dict(session, scan, with_findings=False)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
-from sqlalchemy import select
+from fastapi import APIRouter, Query, Request, Response, status
 
 from cleanshift.api.deps import SessionDep, UserDep
 from cleanshift.api.schemas import ServerRegisterRequest
 from cleanshift.db.models import Server
 from cleanshift.services import servers
 from cleanshift.services.pagination import page_payload, paginate
+from cleanshift.services.tenancy import owned_by
 
 router = APIRouter(prefix="/servers", tags=["servers"])
 
@@ -49,7 +49,7 @@ def list_servers(
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> dict[str, Any]:
     """The account's servers with status, last check-in and site count."""
-    query = select(Server).where(Server.account_id == principal.account_id)
+    query = owned_by(principal, Server)
     rows, next_cursor = paginate(
         session, query, Server.created_at, Server.id, limit, cursor
     )
@@ -68,3 +68,21 @@ def get_server(
     data = servers.server_to_dict(server, len(sites))
     data["sites"] = [servers.site_to_dict(site) for site in sites]
     return data
+
+
+@router.delete("/{server_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_server(server_id: str, principal: UserDep, session: SessionDep) -> Response:
+    """Remove a server, its sites, scans and threats; its agent token stops working."""
+    servers.delete_server(session, principal, server_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{server_id}/rotate-token")
+def rotate_token(
+    server_id: str, request: Request, principal: UserDep, session: SessionDep
+) -> dict[str, Any]:
+    """A new agent token; the old one stops working at once."""
+    server, token, command = servers.rotate_agent_token(
+        session, principal, request.app.state.settings.public_url, server_id
+    )
+    return {"server_id": server.id, "agent_token": token, "install_command": command}

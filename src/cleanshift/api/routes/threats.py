@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, status
 
 from cleanshift.api.deps import SessionDep, UserDep
-from cleanshift.api.schemas import ThreatStatus, ThreatUpdateRequest
-from cleanshift.services import threats
+from cleanshift.api.schemas import (
+    RemediateRequest,
+    ThreatBulkUpdateRequest,
+    ThreatStatus,
+    ThreatUpdateRequest,
+)
+from cleanshift.services import remediations, threats
 from cleanshift.services.pagination import page_payload
 
 router = APIRouter(prefix="/threats", tags=["threats"])
@@ -43,6 +48,17 @@ def list_threats(
     return page_payload([threats.threat_to_dict(row) for row in rows], next_cursor)
 
 
+@router.patch("")
+def update_threats(
+    body: ThreatBulkUpdateRequest, principal: UserDep, session: SessionDep
+) -> dict[str, Any]:
+    """Change the status of up to 1000 threats at once."""
+    updated, errors = threats.bulk_set_status(
+        session, principal, body.ids, body.status, body.note
+    )
+    return {"updated": [threats.threat_to_dict(t) for t in updated], "errors": errors}
+
+
 @router.get("/{threat_id}")
 def get_threat(
     threat_id: str, principal: UserDep, session: SessionDep
@@ -61,3 +77,20 @@ def update_threat(
     """Acknowledge a threat, mark it a false positive, or resolve it."""
     threat = threats.set_status(session, principal, threat_id, body.status, body.note)
     return threats.threat_to_dict(threat)
+
+
+@router.post("/{threat_id}/remediate", status_code=status.HTTP_202_ACCEPTED)
+def remediate_threat(
+    threat_id: str, body: RemediateRequest, principal: UserDep, session: SessionDep
+) -> dict[str, Any]:
+    """Queue the playbook that fixes this threat (or the one named)."""
+    remediation = remediations.request_remediation(
+        session, principal, threat_id, body.playbook, body.dry_run
+    )
+    return {
+        "remediation_id": remediation.id,
+        "threat_id": remediation.threat_id,
+        "playbook": remediation.playbook,
+        "dry_run": remediation.dry_run,
+        "status": remediation.status,
+    }

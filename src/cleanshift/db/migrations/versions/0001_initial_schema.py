@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 16:04:39.021112
+Create Date: 2026-12-03 16:19:11.248344
 """
 
 from __future__ import annotations
@@ -27,12 +27,10 @@ def upgrade() -> None:
         sa.Column(
             "created_at", cleanshift.db.types.UTCDateTime(timezone=True), nullable=False
         ),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts")),
     )
     op.create_table(
         "servers",
-        sa.Column("id", sa.String(length=32), nullable=False),
-        sa.Column("account_id", sa.String(length=32), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("hostname", sa.String(length=255), nullable=True),
         sa.Column("labels", sa.JSON(), nullable=False),
@@ -50,12 +48,15 @@ def upgrade() -> None:
         sa.Column(
             "created_at", cleanshift.db.types.UTCDateTime(timezone=True), nullable=False
         ),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("account_id", sa.String(length=32), nullable=False),
         sa.ForeignKeyConstraint(
-            ["account_id"],
-            ["accounts.id"],
+            ["account_id"], ["accounts.id"], name=op.f("fk_servers_account_id_accounts")
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("agent_token_hash"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_servers")),
+        sa.UniqueConstraint(
+            "agent_token_hash", name=op.f("uq_servers_agent_token_hash")
+        ),
     )
     with op.batch_alter_table("servers", schema=None) as batch_op:
         batch_op.create_index(
@@ -73,11 +74,10 @@ def upgrade() -> None:
             "created_at", cleanshift.db.types.UTCDateTime(timezone=True), nullable=False
         ),
         sa.ForeignKeyConstraint(
-            ["account_id"],
-            ["accounts.id"],
+            ["account_id"], ["accounts.id"], name=op.f("fk_users_account_id_accounts")
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("email"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
+        sa.UniqueConstraint("email", name=op.f("uq_users_email")),
     )
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.create_index(
@@ -86,8 +86,6 @@ def upgrade() -> None:
 
     op.create_table(
         "api_keys",
-        sa.Column("id", sa.String(length=32), nullable=False),
-        sa.Column("account_id", sa.String(length=32), nullable=False),
         sa.Column("user_id", sa.String(length=32), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("secret_hash", sa.String(length=64), nullable=False),
@@ -103,16 +101,18 @@ def upgrade() -> None:
         sa.Column(
             "revoked_at", cleanshift.db.types.UTCDateTime(timezone=True), nullable=True
         ),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("account_id", sa.String(length=32), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"],
             ["accounts.id"],
+            name=op.f("fk_api_keys_account_id_accounts"),
         ),
         sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
+            ["user_id"], ["users.id"], name=op.f("fk_api_keys_user_id_users")
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("secret_hash"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_keys")),
+        sa.UniqueConstraint("secret_hash", name=op.f("uq_api_keys_secret_hash")),
     )
     with op.batch_alter_table("api_keys", schema=None) as batch_op:
         batch_op.create_index(
@@ -124,8 +124,6 @@ def upgrade() -> None:
 
     op.create_table(
         "commands",
-        sa.Column("id", sa.String(length=32), nullable=False),
-        sa.Column("account_id", sa.String(length=32), nullable=False),
         sa.Column("server_id", sa.String(length=32), nullable=False),
         sa.Column("type", sa.String(length=20), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
@@ -139,12 +137,20 @@ def upgrade() -> None:
         sa.Column(
             "finished_at", cleanshift.db.types.UTCDateTime(timezone=True), nullable=True
         ),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("account_id", sa.String(length=32), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"],
             ["accounts.id"],
+            name=op.f("fk_commands_account_id_accounts"),
         ),
-        sa.ForeignKeyConstraint(["server_id"], ["servers.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
+        sa.ForeignKeyConstraint(
+            ["server_id"],
+            ["servers.id"],
+            name=op.f("fk_commands_server_id_servers"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_commands")),
     )
     with op.batch_alter_table("commands", schema=None) as batch_op:
         batch_op.create_index(
@@ -173,11 +179,10 @@ def upgrade() -> None:
             "revoked_at", cleanshift.db.types.UTCDateTime(timezone=True), nullable=True
         ),
         sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
+            ["user_id"], ["users.id"], name=op.f("fk_refresh_tokens_user_id_users")
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("token_hash"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_refresh_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_refresh_tokens_token_hash")),
     )
     with op.batch_alter_table("refresh_tokens", schema=None) as batch_op:
         batch_op.create_index(
@@ -189,8 +194,6 @@ def upgrade() -> None:
 
     op.create_table(
         "sites",
-        sa.Column("id", sa.String(length=32), nullable=False),
-        sa.Column("account_id", sa.String(length=32), nullable=False),
         sa.Column("server_id", sa.String(length=32), nullable=False),
         sa.Column("path", sa.Text(), nullable=False),
         sa.Column("url", sa.Text(), nullable=True),
@@ -209,13 +212,19 @@ def upgrade() -> None:
             cleanshift.db.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("account_id", sa.String(length=32), nullable=False),
         sa.ForeignKeyConstraint(
-            ["account_id"],
-            ["accounts.id"],
+            ["account_id"], ["accounts.id"], name=op.f("fk_sites_account_id_accounts")
         ),
-        sa.ForeignKeyConstraint(["server_id"], ["servers.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("server_id", "path"),
+        sa.ForeignKeyConstraint(
+            ["server_id"],
+            ["servers.id"],
+            name=op.f("fk_sites_server_id_servers"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sites")),
+        sa.UniqueConstraint("server_id", "path", name=op.f("uq_sites_server_id_path")),
     )
     with op.batch_alter_table("sites", schema=None) as batch_op:
         batch_op.create_index(
@@ -227,8 +236,6 @@ def upgrade() -> None:
 
     op.create_table(
         "scans",
-        sa.Column("id", sa.String(length=32), nullable=False),
-        sa.Column("account_id", sa.String(length=32), nullable=False),
         sa.Column("server_id", sa.String(length=32), nullable=False),
         sa.Column("site_id", sa.String(length=32), nullable=True),
         sa.Column("scan_mode", sa.String(length=10), nullable=False),
@@ -249,17 +256,29 @@ def upgrade() -> None:
         sa.Column("files_skipped", sa.Integer(), nullable=False),
         sa.Column("bytes_scanned", sa.BigInteger(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("account_id", sa.String(length=32), nullable=False),
         sa.ForeignKeyConstraint(
-            ["account_id"],
-            ["accounts.id"],
+            ["account_id"], ["accounts.id"], name=op.f("fk_scans_account_id_accounts")
         ),
-        sa.ForeignKeyConstraint(["server_id"], ["servers.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["server_id"],
+            ["servers.id"],
+            name=op.f("fk_scans_server_id_servers"),
+            ondelete="CASCADE",
+        ),
         sa.ForeignKeyConstraint(
             ["site_id"],
             ["sites.id"],
+            name=op.f("fk_scans_site_id_sites"),
+            ondelete="SET NULL",
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("account_id", "idempotency_key"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_scans")),
+        sa.UniqueConstraint(
+            "account_id",
+            "idempotency_key",
+            name=op.f("uq_scans_account_id_idempotency_key"),
+        ),
     )
     with op.batch_alter_table("scans", schema=None) as batch_op:
         batch_op.create_index(
@@ -271,8 +290,6 @@ def upgrade() -> None:
 
     op.create_table(
         "threats",
-        sa.Column("id", sa.String(length=32), nullable=False),
-        sa.Column("account_id", sa.String(length=32), nullable=False),
         sa.Column("server_id", sa.String(length=32), nullable=False),
         sa.Column("site_id", sa.String(length=32), nullable=True),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
@@ -284,6 +301,7 @@ def upgrade() -> None:
         sa.Column("raw_path", sa.Text(), nullable=True),
         sa.Column("location", sa.JSON(), nullable=True),
         sa.Column("rule", sa.String(length=200), nullable=True),
+        sa.Column("family", sa.String(length=50), nullable=True),
         sa.Column("cve", sa.String(length=50), nullable=True),
         sa.Column("cvss", sa.Float(), nullable=True),
         sa.Column("line", sa.Integer(), nullable=True),
@@ -301,17 +319,27 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("last_scan_id", sa.String(length=32), nullable=True),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("account_id", sa.String(length=32), nullable=False),
         sa.ForeignKeyConstraint(
-            ["account_id"],
-            ["accounts.id"],
+            ["account_id"], ["accounts.id"], name=op.f("fk_threats_account_id_accounts")
         ),
-        sa.ForeignKeyConstraint(["server_id"], ["servers.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["server_id"],
+            ["servers.id"],
+            name=op.f("fk_threats_server_id_servers"),
+            ondelete="CASCADE",
+        ),
         sa.ForeignKeyConstraint(
             ["site_id"],
             ["sites.id"],
+            name=op.f("fk_threats_site_id_sites"),
+            ondelete="SET NULL",
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("server_id", "fingerprint"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_threats")),
+        sa.UniqueConstraint(
+            "server_id", "fingerprint", name=op.f("uq_threats_server_id_fingerprint")
+        ),
     )
     with op.batch_alter_table("threats", schema=None) as batch_op:
         batch_op.create_index(
@@ -322,15 +350,78 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "remediations",
+        sa.Column("server_id", sa.String(length=32), nullable=False),
+        sa.Column("threat_id", sa.String(length=32), nullable=False),
+        sa.Column("playbook", sa.String(length=30), nullable=False),
+        sa.Column("dry_run", sa.Boolean(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("steps", sa.JSON(), nullable=False),
+        sa.Column("undo", sa.JSON(), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column(
+            "created_at", cleanshift.db.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "finished_at", cleanshift.db.types.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column(
+            "rolled_back_at",
+            cleanshift.db.types.UTCDateTime(timezone=True),
+            nullable=True,
+        ),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("account_id", sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_remediations_account_id_accounts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["server_id"],
+            ["servers.id"],
+            name=op.f("fk_remediations_server_id_servers"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["threat_id"],
+            ["threats.id"],
+            name=op.f("fk_remediations_threat_id_threats"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_remediations")),
+    )
+    with op.batch_alter_table("remediations", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_remediations_account_id"), ["account_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_remediations_server_id"), ["server_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_remediations_threat_id"), ["threat_id"], unique=False
+        )
+
+    op.create_table(
         "scan_findings",
         sa.Column("scan_id", sa.String(length=32), nullable=False),
         sa.Column("threat_id", sa.String(length=32), nullable=False),
         sa.Column(
             "seen_at", cleanshift.db.types.UTCDateTime(timezone=True), nullable=False
         ),
-        sa.ForeignKeyConstraint(["scan_id"], ["scans.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["threat_id"], ["threats.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("scan_id", "threat_id"),
+        sa.ForeignKeyConstraint(
+            ["scan_id"],
+            ["scans.id"],
+            name=op.f("fk_scan_findings_scan_id_scans"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["threat_id"],
+            ["threats.id"],
+            name=op.f("fk_scan_findings_threat_id_threats"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("scan_id", "threat_id", name=op.f("pk_scan_findings")),
     )
     with op.batch_alter_table("scan_findings", schema=None) as batch_op:
         batch_op.create_index(
@@ -346,8 +437,13 @@ def upgrade() -> None:
         sa.Column("actor", sa.String(length=64), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("at", cleanshift.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["threat_id"], ["threats.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
+        sa.ForeignKeyConstraint(
+            ["threat_id"],
+            ["threats.id"],
+            name=op.f("fk_threat_events_threat_id_threats"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_threat_events")),
     )
     with op.batch_alter_table("threat_events", schema=None) as batch_op:
         batch_op.create_index(
@@ -367,6 +463,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_scan_findings_threat_id"))
 
     op.drop_table("scan_findings")
+    with op.batch_alter_table("remediations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_remediations_threat_id"))
+        batch_op.drop_index(batch_op.f("ix_remediations_server_id"))
+        batch_op.drop_index(batch_op.f("ix_remediations_account_id"))
+
+    op.drop_table("remediations")
     with op.batch_alter_table("threats", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_threats_server_id"))
         batch_op.drop_index(batch_op.f("ix_threats_account_id"))

@@ -6,13 +6,16 @@ import os
 import secrets
 import shutil
 import subprocess
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 import sqlalchemy
-from fastapi.testclient import TestClient
+import uvicorn
 
 from cleanshift.api.app import create_app
 from cleanshift.settings import Settings
@@ -71,11 +74,23 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 
 @pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    """The API app, migrated on its database, behind a test client."""
+def client(settings: Settings) -> Iterator[httpx.Client]:
+    """An HTTP client for the API served by uvicorn on a loopback port."""
     app = create_app(settings)
-    with TestClient(app) as test_client:
-        yield test_client
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test API server did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+        yield http
+    server.should_exit = True
+    thread.join(timeout=10)
     app.state.engine.dispose()
 
 
@@ -109,7 +124,7 @@ MakeServer = Callable[..., ServerHandle]
 
 
 @pytest.fixture
-def make_user(client: TestClient) -> MakeUser:
+def make_user(client: httpx.Client) -> MakeUser:
     """Factory: register a new user with a unique email."""
 
     def factory() -> UserHandle:
@@ -125,7 +140,7 @@ def make_user(client: TestClient) -> MakeUser:
 
 
 @pytest.fixture
-def make_server(client: TestClient) -> MakeServer:
+def make_server(client: httpx.Client) -> MakeServer:
     """Factory: register a server for a user."""
 
     def factory(user: UserHandle, name: str = "web-1") -> ServerHandle:

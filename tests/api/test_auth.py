@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import httpx
 import jwt
-from fastapi.testclient import TestClient
 
 from tests.conftest import MakeUser
 
 
-def test_register_returns_user_and_a_working_api_key(client: TestClient) -> None:
+def test_register_returns_user_and_a_working_api_key(client: httpx.Client) -> None:
     response = client.post(
         "/v1/auth/register",
         json={"email": "Owner@Example.com", "password": "a long passphrase 42"},
@@ -26,7 +26,7 @@ def test_register_returns_user_and_a_working_api_key(client: TestClient) -> None
 
 
 def test_register_twice_with_one_email_is_a_conflict(
-    client: TestClient, make_user: MakeUser
+    client: httpx.Client, make_user: MakeUser
 ) -> None:
     user = make_user()
 
@@ -38,7 +38,7 @@ def test_register_twice_with_one_email_is_a_conflict(
     assert response.json()["error"]["code"] == "conflict"
 
 
-def test_weak_password_is_refused_with_the_reason(client: TestClient) -> None:
+def test_weak_password_is_refused_with_the_reason(client: httpx.Client) -> None:
     response = client.post(
         "/v1/auth/register", json={"email": "x@example.com", "password": "short"}
     )
@@ -48,7 +48,7 @@ def test_weak_password_is_refused_with_the_reason(client: TestClient) -> None:
 
 
 def test_login_gives_a_bearer_jwt_with_the_contract_claims(
-    client: TestClient, make_user: MakeUser
+    client: httpx.Client, make_user: MakeUser
 ) -> None:
     user = make_user()
 
@@ -71,7 +71,7 @@ def test_login_gives_a_bearer_jwt_with_the_contract_claims(
 
 
 def test_unknown_email_and_wrong_password_get_the_same_answer(
-    client: TestClient, make_user: MakeUser
+    client: httpx.Client, make_user: MakeUser
 ) -> None:
     user = make_user()
 
@@ -88,7 +88,7 @@ def test_unknown_email_and_wrong_password_get_the_same_answer(
 
 
 def test_refresh_rotates_and_a_reused_token_ends_the_session(
-    client: TestClient, make_user: MakeUser
+    client: httpx.Client, make_user: MakeUser
 ) -> None:
     user = make_user()
     first = client.post(
@@ -115,7 +115,7 @@ def test_refresh_rotates_and_a_reused_token_ends_the_session(
     assert me.status_code == 401
 
 
-def test_requests_without_or_with_a_bad_token_are_401(client: TestClient) -> None:
+def test_requests_without_or_with_a_bad_token_are_401(client: httpx.Client) -> None:
     missing = client.get("/v1/servers")
     forged = client.get("/v1/servers", headers={"Authorization": "Bearer cs_live_nope"})
     garbage = client.get("/v1/servers", headers={"Authorization": "Bearer a.b.c"})

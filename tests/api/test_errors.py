@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
+import httpx
 
 from tests.conftest import MakeUser
 
@@ -17,7 +17,7 @@ def assert_error_shape(body: dict[str, object], code: str) -> None:
     assert isinstance(error["details"], list)
 
 
-def test_unknown_route_and_method(client: TestClient) -> None:
+def test_unknown_route_and_method(client: httpx.Client) -> None:
     missing = client.get("/v1/no-such-thing")
     wrong_method = client.delete("/v1/health")
 
@@ -27,7 +27,7 @@ def test_unknown_route_and_method(client: TestClient) -> None:
     assert_error_shape(wrong_method.json(), "method_not_allowed")
 
 
-def test_malformed_json_is_a_400(client: TestClient, make_user: MakeUser) -> None:
+def test_malformed_json_is_a_400(client: httpx.Client, make_user: MakeUser) -> None:
     user = make_user()
 
     response = client.post(
@@ -41,7 +41,7 @@ def test_malformed_json_is_a_400(client: TestClient, make_user: MakeUser) -> Non
 
 
 def test_validation_errors_name_the_field(
-    client: TestClient, make_user: MakeUser
+    client: httpx.Client, make_user: MakeUser
 ) -> None:
     user = make_user()
 
@@ -56,7 +56,7 @@ def test_validation_errors_name_the_field(
     assert response.json()["error"]["details"][0]["field"] == "body.scan_mode"
 
 
-def test_oversized_body_is_a_413(client: TestClient) -> None:
+def test_oversized_body_is_a_413(client: httpx.Client) -> None:
     response = client.post(
         "/v1/auth/login",
         content=b"x" * (17 * 1024 * 1024),
@@ -67,7 +67,7 @@ def test_oversized_body_is_a_413(client: TestClient) -> None:
     assert_error_shape(response.json(), "payload_too_large")
 
 
-def test_bad_cursor_is_a_400(client: TestClient, make_user: MakeUser) -> None:
+def test_bad_cursor_is_a_400(client: httpx.Client, make_user: MakeUser) -> None:
     user = make_user()
 
     response = client.get("/v1/threats?cursor=not-a-cursor", headers=user.headers)
@@ -76,7 +76,7 @@ def test_bad_cursor_is_a_400(client: TestClient, make_user: MakeUser) -> None:
     assert_error_shape(response.json(), "bad_request")
 
 
-def test_health_answers_without_auth(client: TestClient) -> None:
+def test_health_answers_without_auth(client: httpx.Client) -> None:
     response = client.get("/v1/health")
 
     assert response.status_code == 200

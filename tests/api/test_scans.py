@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi.testclient import TestClient
+import httpx
 
 from tests.conftest import MakeServer, MakeUser, ServerHandle, UserHandle
 
@@ -29,7 +29,7 @@ def webshell_finding(path: str, sha256: str = "ab" * 32) -> dict[str, Any]:
 
 
 def checkin(
-    client: TestClient, server: ServerHandle, results: list[dict[str, Any]]
+    client: httpx.Client, server: ServerHandle, results: list[dict[str, Any]]
 ) -> dict[str, Any]:
     response = client.post(
         "/v1/agent/checkin",
@@ -42,7 +42,7 @@ def checkin(
 
 
 def trigger(
-    client: TestClient, user: UserHandle, server: ServerHandle, **extra: Any
+    client: httpx.Client, user: UserHandle, server: ServerHandle, **extra: Any
 ) -> dict[str, Any]:
     response = client.post(
         "/scans/trigger", json={"server_id": server.id, **extra}, headers=user.headers
@@ -53,7 +53,7 @@ def trigger(
 
 
 def run_scan(
-    client: TestClient,
+    client: httpx.Client,
     user: UserHandle,
     server: ServerHandle,
     findings: list[dict[str, Any]],
@@ -101,7 +101,7 @@ def run_scan(
 
 
 def test_trigger_answers_as_the_reference_example(
-    client: TestClient, make_user: MakeUser, make_server: MakeServer
+    client: httpx.Client, make_user: MakeUser, make_server: MakeServer
 ) -> None:
     user = make_user()
     server = make_server(user)
@@ -117,7 +117,7 @@ def test_trigger_answers_as_the_reference_example(
 
 
 def test_default_mode_is_quick_and_the_agent_gets_the_command(
-    client: TestClient, make_user: MakeUser, make_server: MakeServer
+    client: httpx.Client, make_user: MakeUser, make_server: MakeServer
 ) -> None:
     user = make_user()
     server = make_server(user)
@@ -130,7 +130,7 @@ def test_default_mode_is_quick_and_the_agent_gets_the_command(
 
 
 def test_idempotency_key_gives_back_the_same_scan(
-    client: TestClient, make_user: MakeUser, make_server: MakeServer
+    client: httpx.Client, make_user: MakeUser, make_server: MakeServer
 ) -> None:
     user = make_user()
     server = make_server(user)
@@ -148,7 +148,7 @@ def test_idempotency_key_gives_back_the_same_scan(
 
 
 def test_scan_of_someone_elses_server_is_404(
-    client: TestClient, make_user: MakeUser, make_server: MakeServer
+    client: httpx.Client, make_user: MakeUser, make_server: MakeServer
 ) -> None:
     owner, stranger = make_user(), make_user()
     server = make_server(owner)
@@ -162,7 +162,7 @@ def test_scan_of_someone_elses_server_is_404(
 
 
 def test_results_complete_the_scan_with_findings_and_counts(
-    client: TestClient, make_user: MakeUser, make_server: MakeServer
+    client: httpx.Client, make_user: MakeUser, make_server: MakeServer
 ) -> None:
     user = make_user()
     server = make_server(user)
@@ -195,7 +195,7 @@ def test_results_complete_the_scan_with_findings_and_counts(
 
 
 def test_a_result_delivered_twice_changes_nothing(
-    client: TestClient, make_user: MakeUser, make_server: MakeServer
+    client: httpx.Client, make_user: MakeUser, make_server: MakeServer
 ) -> None:
     user = make_user()
     server = make_server(user)
@@ -227,7 +227,7 @@ def test_a_result_delivered_twice_changes_nothing(
 
 
 def test_scans_list_filters_by_status(
-    client: TestClient, make_user: MakeUser, make_server: MakeServer
+    client: httpx.Client, make_user: MakeUser, make_server: MakeServer
 ) -> None:
     user = make_user()
     server = make_server(user)

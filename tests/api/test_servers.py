@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
+import httpx
 
 from tests.conftest import MakeServer, MakeUser
 
 
 def test_registered_server_is_pending_until_its_agent_checks_in(
-    client: TestClient, make_user: MakeUser, make_server: MakeServer
+    client: httpx.Client, make_user: MakeUser, make_server: MakeServer
 ) -> None:
     user = make_user()
     response = client.post(
@@ -54,7 +54,7 @@ def test_registered_server_is_pending_until_its_agent_checks_in(
 
 
 def test_another_account_cannot_see_a_server(
-    client: TestClient, make_user: MakeUser, make_server: MakeServer
+    client: httpx.Client, make_user: MakeUser, make_server: MakeServer
 ) -> None:
     owner, stranger = make_user(), make_user()
     server = make_server(owner)
@@ -66,7 +66,7 @@ def test_another_account_cannot_see_a_server(
 
 
 def test_agent_tokens_and_user_tokens_stay_on_their_own_routes(
-    client: TestClient, make_user: MakeUser, make_server: MakeServer
+    client: httpx.Client, make_user: MakeUser, make_server: MakeServer
 ) -> None:
     user = make_user()
     server = make_server(user)
@@ -79,7 +79,7 @@ def test_agent_tokens_and_user_tokens_stay_on_their_own_routes(
 
 
 def test_servers_page_through_with_a_cursor(
-    client: TestClient, make_user: MakeUser, make_server: MakeServer
+    client: httpx.Client, make_user: MakeUser, make_server: MakeServer
 ) -> None:
     user = make_user()
     created = {make_server(user, name=f"web-{number}").id for number in range(5)}

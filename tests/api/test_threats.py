@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
+import httpx
 
 from tests.api.test_scans import SITE, run_scan, webshell_finding
 from tests.conftest import MakeServer, MakeUser
 
 
 def test_the_same_problem_in_two_scans_is_one_threat(
-    client: TestClient, make_user: MakeUser, make_server: MakeServer
+    client: httpx.Client, make_user: MakeUser, make_server: MakeServer
 ) -> None:
     user = make_user()
     server = make_server(user)
@@ -27,7 +27,7 @@ def test_the_same_problem_in_two_scans_is_one_threat(
 
 
 def test_filters_select_by_severity_type_status_and_server(
-    client: TestClient, make_user: MakeUser, make_server: MakeServer
+    client: httpx.Client, make_user: MakeUser, make_server: MakeServer
 ) -> None:
     user = make_user()
     web, mail = make_server(user, name="web"), make_server(user, name="mail")
@@ -52,7 +52,7 @@ def test_filters_select_by_severity_type_status_and_server(
 
 
 def test_threats_of_another_account_stay_hidden(
-    client: TestClient, make_user: MakeUser, make_server: MakeServer
+    client: httpx.Client, make_user: MakeUser, make_server: MakeServer
 ) -> None:
     owner, stranger = make_user(), make_user()
     server = make_server(owner)
@@ -71,7 +71,7 @@ def test_threats_of_another_account_stay_hidden(
 
 
 def test_false_positive_stays_quiet_until_the_content_changes(
-    client: TestClient, make_user: MakeUser, make_server: MakeServer
+    client: httpx.Client, make_user: MakeUser, make_server: MakeServer
 ) -> None:
     user = make_user()
     server = make_server(user)
@@ -101,7 +101,7 @@ def test_false_positive_stays_quiet_until_the_content_changes(
 
 
 def test_a_full_scan_resolves_what_is_gone_and_reopens_what_returns(
-    client: TestClient, make_user: MakeUser, make_server: MakeServer
+    client: httpx.Client, make_user: MakeUser, make_server: MakeServer
 ) -> None:
     user = make_user()
     server = make_server(user)
@@ -119,7 +119,7 @@ def test_a_full_scan_resolves_what_is_gone_and_reopens_what_returns(
 
 
 def test_acknowledge_is_accepted_as_a_spelling(
-    client: TestClient, make_user: MakeUser, make_server: MakeServer
+    client: httpx.Client, make_user: MakeUser, make_server: MakeServer
 ) -> None:
     user = make_user()
     server = make_server(user)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from itertools import islice
 import threading
+from itertools import islice
 from typing import Any
 
 

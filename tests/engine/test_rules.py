@@ -1,0 +1,129 @@
+"""The shipped YARA rules: metadata contract, samples flagged, clean code not.
+
+Samples live in ``samples/malicious/<family>/...`` (the folder names the
+family a rule must report) and ``samples/clean/...``. They are written for
+these tests and defanged: commands are ``id`` or sit behind ``if (false)``,
+payloads decode to ``echo 'cleanshift-test';``, hosts are ``.invalid``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yara_x
+
+from cleanshift.engine.rules import (
+    SEVERITIES,
+    compile_rules,
+    describe_rule,
+    rule_files,
+)
+
+SAMPLES = Path(__file__).resolve().parent / "samples"
+MALICIOUS = SAMPLES / "malicious"
+CLEAN = SAMPLES / "clean"
+
+# A public rule's header: "rule name" at the start of a line (private
+# helper rules are not reported and need no sample).
+RULE_HEADER = re.compile(r"^(private\s+)?rule\s+(\w+)", re.MULTILINE)
+META_BLOCK = re.compile(r"meta:(.*?)(strings:|condition:)", re.DOTALL)
+META_ENTRY = re.compile(r'^\s*(\w+)\s*=\s*"([^"]*)"', re.MULTILINE)
+
+
+def sample_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def public_rules() -> dict[str, dict[str, str]]:
+    """Every public rule in the rule files, with its metadata."""
+    rules: dict[str, dict[str, str]] = {}
+    for path in rule_files():
+        source = path.read_text(encoding="utf-8")
+        headers = list(RULE_HEADER.finditer(source))
+        for index, header in enumerate(headers):
+            if header.group(1):
+                continue
+            end = headers[index + 1].start() if index + 1 < len(headers) else None
+            body = source[header.end() : end]
+            block = META_BLOCK.search(body)
+            meta = dict(META_ENTRY.findall(block.group(1))) if block else {}
+            rules[header.group(2)] = meta
+    return rules
+
+
+@pytest.fixture(scope="module")
+def scanner() -> yara_x.Scanner:
+    return yara_x.Scanner(compile_rules())
+
+
+def scan(scanner: yara_x.Scanner, path: Path) -> list[yara_x.Rule]:
+    """Scan a sample with the globals the real scanner sets."""
+    scanner.set_global("file_name", path.name)
+    scanner.set_global("file_ext", path.suffix.lower().lstrip("."))
+    scanner.set_global("rel_path", path.relative_to(SAMPLES).as_posix())
+    return list(scanner.scan(path.read_bytes()).matching_rules)
+
+
+def expected_family(path: Path) -> str:
+    return path.relative_to(MALICIOUS).parts[0]
+
+
+def test_rules_compile() -> None:
+    assert compile_rules() is not None
+
+
+def test_every_rule_has_valid_metadata() -> None:
+    rules = public_rules()
+    assert rules, "no rules found"
+    for name, meta in rules.items():
+        assert meta.get("description"), f"{name} lacks a description"
+        assert meta.get("severity") in SEVERITIES, f"{name} has a bad severity"
+        assert meta.get("family"), f"{name} lacks a family"
+
+
+def test_rule_names_are_unique_across_files() -> None:
+    names: list[str] = []
+    for path in rule_files():
+        names += [m.group(2) for m in RULE_HEADER.finditer(path.read_text())]
+    duplicates = {name for name in names if names.count(name) > 1}
+    assert not duplicates
+
+
+@pytest.mark.parametrize(
+    "path", sample_files(MALICIOUS), ids=lambda p: p.relative_to(MALICIOUS).as_posix()
+)
+def test_malicious_sample_is_flagged_with_its_family(
+    scanner: yara_x.Scanner, path: Path
+) -> None:
+    matches = scan(scanner, path)
+    families = {describe_rule(rule).family for rule in matches}
+    assert expected_family(path) in families, (
+        f"{path.name}: expected family {expected_family(path)}, "
+        f"got {sorted(rule.identifier for rule in matches)}"
+    )
+
+
+@pytest.mark.parametrize(
+    "path", sample_files(CLEAN), ids=lambda p: p.relative_to(CLEAN).as_posix()
+)
+def test_clean_sample_is_not_flagged(scanner: yara_x.Scanner, path: Path) -> None:
+    matches = scan(scanner, path)
+    assert not matches, sorted(rule.identifier for rule in matches)
+
+
+def test_every_rule_is_triggered_by_a_sample(scanner: yara_x.Scanner) -> None:
+    triggered: set[str] = set()
+    for path in sample_files(MALICIOUS):
+        triggered |= {rule.identifier for rule in scan(scanner, path)}
+    untested = sorted(set(public_rules()) - triggered)
+    assert not untested, f"rules without a sample: {untested}"
+
+
+def test_matching_rules_report_metadata(scanner: yara_x.Scanner) -> None:
+    for path in sample_files(MALICIOUS):
+        for rule in scan(scanner, path):
+            info = describe_rule(rule)
+            assert info.severity in SEVERITIES
+            assert info.threat_type

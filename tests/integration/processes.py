@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -12,6 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+
+def unique_email() -> str:
+    """An address no other test in this session registers."""
+    return f"ops-{secrets.token_hex(6)}@example.com"
 
 
 def free_port() -> int:
@@ -106,7 +112,12 @@ def _healthy(url: str) -> bool:
 
 
 def start_agent(
-    group: ProcessGroup, url: str, token: str, web_root: Path, state_dir: Path
+    group: ProcessGroup,
+    url: str,
+    token: str,
+    web_root: Path,
+    state_dir: Path,
+    interval: float = 0.5,
 ) -> subprocess.Popen[bytes]:
     """Start ``cleanshift agent run`` against ``url``, checking in often."""
     return group.start(
@@ -121,7 +132,7 @@ def start_agent(
             "--state-dir",
             str(state_dir),
             "--interval",
-            "0.5",
+            str(interval),
             "--workers",
             "2",
         ],

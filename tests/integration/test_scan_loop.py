@@ -15,7 +15,13 @@ import httpx
 import pytest
 
 from tests.conftest import CORPUS
-from tests.integration.processes import ProcessGroup, start_agent, start_api, wait_for
+from tests.integration.processes import (
+    ProcessGroup,
+    start_agent,
+    start_api,
+    unique_email,
+    wait_for,
+)
 
 # Well-known shells from the public corpus, and where an attacker drops them.
 CORPUS_DROPS = {
@@ -70,7 +76,7 @@ def test_agent_scan_reports_exactly_the_dropped_files(
 
     registered = api.post(
         "/v1/auth/register",
-        json={"email": "ops@example.com", "password": "correct horse battery staple"},
+        json={"email": unique_email(), "password": "correct horse battery staple"},
     )
     assert registered.status_code == 201, registered.text
     api.headers["Authorization"] = f"Bearer {registered.json()['api_key']}"

@@ -10,7 +10,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.integration.processes import ProcessGroup, start_agent, start_api, wait_for
+from tests.integration.processes import (
+    ProcessGroup,
+    start_agent,
+    start_api,
+    unique_email,
+    wait_for,
+)
 from tests.integration.proxy import CuttingProxy
 
 SHELLS = 300
@@ -67,7 +73,7 @@ def test_findings_survive_a_socket_cut_again_and_again(
     api = httpx.Client(base_url=url, timeout=30)
     registered = api.post(
         "/v1/auth/register",
-        json={"email": "ops@example.com", "password": "correct horse battery staple"},
+        json={"email": unique_email(), "password": "correct horse battery staple"},
     ).json()
     api.headers["Authorization"] = f"Bearer {registered['api_key']}"
     enrolled = api.post("/v1/servers/register", json={"name": "web-1"}).json()

@@ -111,8 +111,8 @@ class SocketLink:
             logger.warning("ignored a WebSocket message that is not JSON")
             return
         kind = message.get("type") if isinstance(message, dict) else None
-        if kind == "command":
-            self.accept_command(message)
+        if kind == "command" and isinstance(message.get("command"), dict):
+            self.accept_command(message["command"])
         elif kind == "ping":
             socket.send(json.dumps({"type": "pong"}))
         elif kind == "received":

@@ -68,8 +68,11 @@ def request_remediation(
         threat_id=threat.id,
         playbook=chosen,
         dry_run=dry_run,
+        status="queued",
+        steps=[],
     )
     session.add(remediation)
+    session.flush()
     queue_command(
         session,
         threat.account_id,

@@ -78,7 +78,7 @@ async def _push_commands(
         commands = await run_in_threadpool(_pending, app, server_id)
         for command in commands:
             if command["command_id"] not in sent:
-                await websocket.send_json({"type": "command", **command})
+                await websocket.send_json({"type": "command", "command": command})
                 sent.add(command["command_id"])
         try:
             await asyncio.wait_for(wake.wait(), timeout=PING_SECONDS)

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -133,6 +134,9 @@ class Site(TenantOwned, Base):
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     file_count: Mapped[int | None] = mapped_column(Integer)
     inventory: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # What the last vulnerability match saw (inventory and feeds), so that an
+    # unchanged check-in does not match again.
+    vulnerability_state: Mapped[str | None] = mapped_column(String(64))
     first_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
     last_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
 
@@ -206,6 +210,7 @@ class Threat(TenantOwned, Base):
     offset: Mapped[int | None] = mapped_column(BigInteger)
     snippet: Mapped[str | None] = mapped_column(Text)
     sha256: Mapped[str | None] = mapped_column(String(64))
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     first_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
     last_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
     last_scan_id: Mapped[str | None] = mapped_column(String(32))
@@ -261,3 +266,17 @@ class Remediation(TenantOwned, Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     finished_at: Mapped[datetime | None]
     rolled_back_at: Mapped[datetime | None]
+
+
+class VulnerabilityFeed(Base):
+    """An imported vulnerability feed, kept whole so every API process can load it."""
+
+    __tablename__ = "vulnerability_feeds"
+
+    source: Mapped[str] = mapped_column(String(50), primary_key=True)
+    format: Mapped[str] = mapped_column(String(20))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    record_count: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(default=utc_now)
+    origin: Mapped[str | None] = mapped_column(Text)

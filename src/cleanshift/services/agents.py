@@ -14,6 +14,7 @@ from cleanshift.ids import new_id
 from cleanshift.services.commands import finish_command, pending_commands
 from cleanshift.services.remediations import apply_remediation_result
 from cleanshift.services.threats import record_finding, resolve_missing
+from cleanshift.services.vulnerabilities import link_to_scan, refresh_site
 
 logger = logging.getLogger(__name__)
 
@@ -33,13 +34,16 @@ def apply_checkin(
     if report.get("health") is not None:
         server.health = report["health"]
     if report.get("sites") is not None:
-        sync_sites(session, server, report["sites"])
+        for site in sync_sites(session, server, report["sites"]):
+            refresh_site(session, server, site)
     for message in report.get("results") or []:
         apply_message(session, server, message)
     return pending_commands(session, server.id)
 
 
-def sync_sites(session: Session, server: Server, sites: list[dict[str, Any]]) -> None:
+def sync_sites(
+    session: Session, server: Server, sites: list[dict[str, Any]]
+) -> list[Site]:
     """Upsert the sites the agent reported, keyed by their path."""
     known = {
         site.path: site
@@ -69,6 +73,7 @@ def sync_sites(session: Session, server: Server, sites: list[dict[str, Any]]) ->
         }
         site.last_seen_at = now
     session.flush()
+    return [known[report["path"]] for report in sites]
 
 
 def apply_message(session: Session, server: Server, message: dict[str, Any]) -> None:
@@ -129,6 +134,7 @@ def _apply_result(
 
     if scan.status == "completed":
         _learn_throughput(server, summary)
+        link_to_scan(session, scan)
         if scan.scan_mode in ("full", "deep"):
             resolve_missing(session, scan)
     logger.info("scan %s %s", scan.id, scan.status)

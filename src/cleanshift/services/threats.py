@@ -47,30 +47,45 @@ def record_finding(
 ) -> Threat:
     """Apply one finding from a scan; applying it again changes nothing."""
     key = fingerprint(scan.server_id, finding)
-    threat = session.scalar(
-        select(Threat).where(
-            Threat.server_id == scan.server_id, Threat.fingerprint == key
-        )
-    )
+    threat = find_threat(session, scan.server_id, key)
     seen = session.get(ScanFinding, (scan.id, threat.id)) if threat else None
     if threat is not None and seen is not None:
         return threat
 
+    threat = upsert_threat(
+        session, scan.account_id, scan.server_id, site_id, finding, f"scan {scan.id}"
+    )
+    threat.last_scan_id = scan.id
+    session.add(ScanFinding(scan_id=scan.id, threat_id=threat.id))
+    return threat
+
+
+def upsert_threat(
+    session: Session,
+    account_id: str,
+    server_id: str,
+    site_id: str | None,
+    finding: dict[str, Any],
+    seen_by: str,
+) -> Threat:
+    """Raise, refresh or reopen the threat a finding describes."""
+    key = fingerprint(server_id, finding)
+    threat = find_threat(session, server_id, key)
     now = utc_now()
     if threat is None:
         threat = Threat(
             id=new_id("thr"),
-            account_id=scan.account_id,
-            server_id=scan.server_id,
+            account_id=account_id,
+            server_id=server_id,
             fingerprint=key,
             first_seen_at=now,
             status="open",
         )
         session.add(threat)
-        _add_event(session, threat, None, "open", "scan", f"found by {scan.id}")
-        logger.info("threat %s raised on server %s", threat.id, scan.server_id)
+        _add_event(session, threat, None, "open", "scan", f"found by {seen_by}")
+        logger.info("threat %s raised on server %s", threat.id, server_id)
     elif threat.status == "resolved":
-        _change_status(session, threat, "open", "scan", f"seen again by {scan.id}")
+        _change_status(session, threat, "open", "scan", f"seen again by {seen_by}")
     elif threat.status == "false-positive" and finding.get("sha256") != threat.sha256:
         _change_status(session, threat, "open", "scan", "content changed")
 
@@ -89,11 +104,17 @@ def record_finding(
     threat.offset = finding.get("offset")
     threat.snippet = finding.get("snippet")
     threat.sha256 = finding.get("sha256")
+    threat.details = finding.get("details")
     threat.last_seen_at = now
-    threat.last_scan_id = scan.id
     session.flush()
-    session.add(ScanFinding(scan_id=scan.id, threat_id=threat.id))
     return threat
+
+
+def find_threat(session: Session, server_id: str, key: str) -> Threat | None:
+    """The server's threat with this fingerprint, if any."""
+    return session.scalar(
+        select(Threat).where(Threat.server_id == server_id, Threat.fingerprint == key)
+    )
 
 
 def resolve_missing(session: Session, scan: Scan) -> int:
@@ -251,6 +272,7 @@ def finding_to_dict(threat: Threat) -> dict[str, Any]:
         "offset": threat.offset,
         "snippet": threat.snippet,
         "sha256": threat.sha256,
+        "details": threat.details,
         "first_seen_at": threat.first_seen_at,
         "last_seen_at": threat.last_seen_at,
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from .advisory import Advisory
@@ -149,6 +149,11 @@ class AdvisoryIndex:
 
     def __len__(self) -> int:
         return sum(len(group) for group in self._by_key.values())
+
+    def advisories(self) -> Iterator[Advisory]:
+        """Every indexed advisory."""
+        for group in self._by_key.values():
+            yield from group
 
     def advisories_for(self, software_type: str, slug: str) -> tuple[Advisory, ...]:
         """All advisories for one component, in feed order."""

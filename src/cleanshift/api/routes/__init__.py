@@ -10,9 +10,20 @@ from cleanshift.api.routes import (
     scans,
     servers,
     threats,
+    vulnerabilities,
     ws,
 )
 
 api_router = APIRouter()
-for module in (health, auth, servers, scans, threats, remediations, agent, ws):
+for module in (
+    health,
+    auth,
+    servers,
+    scans,
+    threats,
+    remediations,
+    vulnerabilities,
+    agent,
+    ws,
+):
     api_router.include_router(module.router)

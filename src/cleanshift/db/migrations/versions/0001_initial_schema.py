@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 16:19:11.248344
+Create Date: 2026-12-03 16:35:43.732382
 """
 
 from __future__ import annotations
@@ -28,6 +28,21 @@ def upgrade() -> None:
             "created_at", cleanshift.db.types.UTCDateTime(timezone=True), nullable=False
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts")),
+    )
+    op.create_table(
+        "vulnerability_feeds",
+        sa.Column("source", sa.String(length=50), nullable=False),
+        sa.Column("format", sa.String(length=20), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("record_count", sa.Integer(), nullable=False),
+        sa.Column(
+            "imported_at",
+            cleanshift.db.types.UTCDateTime(timezone=True),
+            nullable=False,
+        ),
+        sa.Column("origin", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("source", name=op.f("pk_vulnerability_feeds")),
     )
     op.create_table(
         "servers",
@@ -202,6 +217,7 @@ def upgrade() -> None:
         sa.Column("size_bytes", sa.BigInteger(), nullable=True),
         sa.Column("file_count", sa.Integer(), nullable=True),
         sa.Column("inventory", sa.JSON(), nullable=False),
+        sa.Column("vulnerability_state", sa.String(length=64), nullable=True),
         sa.Column(
             "first_seen_at",
             cleanshift.db.types.UTCDateTime(timezone=True),
@@ -308,6 +324,7 @@ def upgrade() -> None:
         sa.Column("offset", sa.BigInteger(), nullable=True),
         sa.Column("snippet", sa.Text(), nullable=True),
         sa.Column("sha256", sa.String(length=64), nullable=True),
+        sa.Column("details", sa.JSON(), nullable=True),
         sa.Column(
             "first_seen_at",
             cleanshift.db.types.UTCDateTime(timezone=True),
@@ -507,5 +524,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_servers_account_id"))
 
     op.drop_table("servers")
+    op.drop_table("vulnerability_feeds")
     op.drop_table("accounts")
     # ### end Alembic commands ###

@@ -9,6 +9,7 @@ payloads decode to ``echo 'cleanshift-test';``, hosts are ``.invalid``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,86 @@ def test_matching_rules_report_metadata(scanner: yara_x.Scanner) -> None:
             info = describe_rule(rule)
             assert info.severity in SEVERITIES
             assert info.threat_type
+
+
+def scan_text(scanner: yara_x.Scanner, name: str, text: str) -> set[str]:
+    """Scan text that exists only in the test, as if it were a file ``name``."""
+    scanner.set_global("file_name", name)
+    scanner.set_global("file_ext", Path(name).suffix.lstrip("."))
+    scanner.set_global("rel_path", name)
+    return {rule.identifier for rule in scanner.scan(text.encode()).matching_rules}
+
+
+ENCODED_MODULE = CLEAN / "encoded_extension_helper.php"
+ENCODED_WIZARD = CLEAN / "encoded_install_wizard.js"
+FIRST_PACKED_LINE = re.compile(r"^ +@eval\(gzinflate\(.*$", re.MULTILINE)
+# Raw deflate of "echo 'cleanshift-test';", in base64.
+PACKED_ECHO = "S03OyFdQT85JTcwrzshMK9EtSS0uUbcGAA=="
+
+# Each change turns the clean encoded extension into a shape that packed
+# malware takes; the packer rules must no longer stand down.
+MODULE_TURNED_MALICIOUS: dict[str, Callable[[str], str]] = {
+    "pasted-without-indentation": lambda source: source.replace(
+        "        @eval(gzinflate(", "@eval(gzinflate(", 1
+    ),
+    "packed-above-the-class": lambda source: source.replace(
+        "<?php\n",
+        f"<?php\n    eval(gzinflate(base64_decode('{PACKED_ECHO}')));\n",
+        1,
+    ),
+    "run-at-top-level": lambda source: (
+        source + "\n$helper = new Example_Reports_Helper_Licence();\n"
+    ),
+    "request-fills-the-packed-variable": lambda source: source.replace(
+        "        eval(gzinflate(",
+        "        $parts[0] = $_POST['p'];\n        eval(gzinflate(",
+        1,
+    ),
+    "request-inside-the-eval": lambda source: source.replace(
+        "base64_decode($parts[0])", "base64_decode($_COOKIE['p'])", 1
+    ),
+    "rot13-payload-reads-the-request": lambda source: source.replace(
+        "rpub \\'pyrnafuvsg-grfg \\' . CUC_IREFVBA;", "rpub $_TRG[\\'x\\'];", 1
+    ),
+    "base64-payload-runs-a-command": lambda source: FIRST_PACKED_LINE.sub(
+        "        @eval(base64_decode('c3lzdGVtKCdpZCcpOw=='));", source, count=1
+    ),
+}
+
+
+@pytest.mark.parametrize("change", sorted(MODULE_TURNED_MALICIOUS))
+def test_packed_method_exemption_ends_where_malware_starts(
+    scanner: yara_x.Scanner, change: str
+) -> None:
+    source = ENCODED_MODULE.read_text()
+    changed = MODULE_TURNED_MALICIOUS[change](source)
+    assert changed != source, "the sample no longer holds the text to change"
+    matches = scan_text(scanner, "Licence.php", changed)
+    assert "php_eval_of_decoded_payload" in matches, sorted(matches)
+
+
+def test_packed_class_still_flags_nested_decoders_on_request_input(
+    scanner: yara_x.Scanner,
+) -> None:
+    source = ENCODED_MODULE.read_text()
+    importer = (
+        "    public function importAction()\n"
+        "    {\n"
+        "        $this->rows = gzinflate(base64_decode($_POST['rows']));\n"
+        "    }\n"
+        "}\n"
+    )
+    changed = source[: source.rindex("}")] + importer
+    matches = scan_text(scanner, "Licence.php", changed)
+    assert "php_nested_decoders" in matches, sorted(matches)
+
+
+def test_obfuscated_script_hiding_checkout_names_is_flagged(
+    scanner: yara_x.Scanner,
+) -> None:
+    source = ENCODED_WIZARD.read_text()
+    hidden_checkout = r"\x63\x68\x65\x63\x6B\x6F\x75\x74"
+    changed = source.replace('var _0x3e7a=["', f'var _0x3e7a=["{hidden_checkout}","', 1)
+    assert changed != source
+    matches = scan_text(scanner, "license.js", changed)
+    assert "js_hex_string_array_obfuscation" in matches, sorted(matches)

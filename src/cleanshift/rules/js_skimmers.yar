@@ -126,16 +126,30 @@ rule js_packed_or_charcode_payload
 rule js_hex_string_array_obfuscation
 {
     meta:
-        description = "Script whose strings are all stored as hex escapes in an _0x array, the output of common JavaScript obfuscators used by skimmers."
+        description = "Script whose strings are all stored as hex escapes in an _0x array and that hides checkout or card vocabulary among them, the way obfuscated skimmers are shipped."
         severity = "high"
         family = "obfuscation"
     strings:
         $array = /var\s{1,3}_0x[0-9a-f]{3,6}\s{0,3}=\s{0,3}\[\s{0,3}["'](\\x[0-9a-fA-F]{2}){3}/
         $hex_run = /(\\x[2-7][0-9a-fA-F]){12}/
+        // Commercial extensions run their licence and install dialogs
+        // through the same obfuscator, so the array alone proves nothing.
+        // What a skimmer hides there is what it hunts for: checkout page
+        // names and card or billing fields, written as escapes in either
+        // letter case (a licence wizard's escaped strings hold none).
+        $hidden_checkout = /\\x[46]3\\x[46]8\\x[46]5\\x[46]3\\x[46][bB]\\x[46][fF]\\x[57]5\\x[57]4/
+        $hidden_onepage = /\\x[46][fF]\\x[46][eE]\\x[46]5\\x[57]0\\x[46]1\\x[46]7\\x[46]5/
+        $hidden_billing = /\\x[46]2\\x[46]9\\x[46][cC]\\x[46][cC]\\x[46]9\\x[46][eE]\\x[46]7/
+        $hidden_payment = /\\x[57]0\\x[46]1\\x[57]9\\x[46][dD]\\x[46]5\\x[46][eE]\\x[57]4/
+        $hidden_cc_field = /(["'\[=*]|\\x(22|27|5[bB]|3[dD]|2[aA]))\\x[46]3\\x[46]3\\x5[fF]/
+        $hidden_cvv = /\\x[46]3\\x[57]6(\\x[57]6|\\x[46]3)/
+        // A script element built from hidden strings: a skimmer loader.
+        $hidden_script_tag = /\\x3[cC]\\x[57]3\\x[46]3\\x[57]2\\x[46]9\\x[57]0\\x[57]4/
+        $hidden_script_name = /["']\\x[57]3\\x[46]3\\x[57]2\\x[46]9\\x[57]0\\x[57]4["']/
         // PHP files are judged by the PHP rules.
         $php = "<?php" nocase
     condition:
-        $array or (#hex_run >= 5 and not $php)
+        ($array or (#hex_run >= 5 and not $php)) and any of ($hidden_*)
 }
 
 rule js_string_permutation_decoder

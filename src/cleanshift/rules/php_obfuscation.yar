@@ -6,6 +6,13 @@
     mail, HTTP and zip handling) but does not evaluate what it decodes, does
     not spell function names with escapes, and does not hide code behind
     hundreds of spaces. Every rule requires PHP-bearing content.
+
+    Commercially encoded extensions are the exception: they evaluate packed
+    code too. Where the packing sits tells them apart from packed malware
+    only in one shape, whole method bodies of a declared class (see
+    obfuscation_packed_code_in_class_method); a file that is nothing but a
+    packed eval is flagged whoever wrote it, because the payload cannot be
+    read without decompressing it.
 */
 
 private rule obfuscation_php_content
@@ -19,6 +26,57 @@ private rule obfuscation_php_content
         any of them
 }
 
+private rule obfuscation_packed_code_in_class_method
+{
+    strings:
+        // Encoded commercial extensions pack whole method bodies: a
+        // declared class whose methods are indented eval(decoder(...))
+        // statements, with no code that runs when the file is requested.
+        // Packed web shells are the whole file, run at the top level, or
+        // are pasted into a method of a clean file without its indentation.
+        // This rule recognises only the first shape; it never makes a file
+        // match, it lets the packer rules stand down for it.
+        $class = /\n[ \t]{0,8}((abstract|final)[ \t]{1,4})?class[ \t]{1,4}[A-Za-z_][A-Za-z0-9_]{0,80}[ \t\r\n]{1,8}(extends|implements|\{)/
+        // Every eval of decoder output in the file ...
+        $packed = /\b(eval|assert)\s{0,5}\(\s{0,5}(["']\?>["']\s{0,3}\.\s{0,3})?@?\s{0,3}(gzinflate|gzuncompress|gzdecode|str_rot13|strrev|convert_uudecode|hex2bin|rawurldecode|urldecode|bzdecompress|pack|strtr|str_replace|substr|htmlspecialchars_decode|base64_decode)\s{0,5}\(/ nocase
+        // ... written as an indented statement of a block, or right after
+        // the opening brace of a one-line method.
+        $packed_in_block = /(\n[ \t]{1,40}|\{[ \t]{0,4})@?(eval|assert)\s{0,5}\(\s{0,5}(["']\?>["']\s{0,3}\.\s{0,3})?@?\s{0,3}(gzinflate|gzuncompress|gzdecode|str_rot13|strrev|convert_uudecode|hex2bin|rawurldecode|urldecode|bzdecompress|pack|strtr|str_replace|substr|htmlspecialchars_decode|base64_decode)\s{0,5}\(/ nocase
+        // The packed code is a variable rather than a literal; request input
+        // shortly before it may be what fills that variable.
+        $packed_var = /\b(eval|assert)\s{0,5}\((\s{0,3}@?\s{0,3}(gzinflate|gzuncompress|gzdecode|str_rot13|strrev|convert_uudecode|hex2bin|rawurldecode|urldecode|bzdecompress|pack|strtr|str_replace|substr|htmlspecialchars_decode|base64_decode)\s{0,5}\(){1,6}\s{0,3}\$/ nocase
+        // Request input handed to the eval itself, in plain or hidden form.
+        $request_in_eval = /\b(eval|assert)\s{0,5}\([^;]{0,200}(\$_(GET|POST|REQUEST|COOKIE|SERVER|FILES|SESSION|ENV)\b|\$\{\s{0,3}["']|\$GLOBALS\s{0,3}\[|php:\/\/input|getallheaders|getRequest\s{0,3}\(|->\s{0,3}get(Param|Params|Post|PostValue|Query|Cookie|Header|Content)\s{0,3}\()/ nocase
+        $request = /\$_(GET|POST|REQUEST|COOKIE|FILES)\b|\$_SERVER\s{0,3}\[\s{0,3}["']HTTP_|php:\/\/input|\$\{\s{0,3}["']_|\$GLOBALS\s{0,3}\[\s{0,3}["']_|\\x5[fF]\\x(47|50|52|43)|getRequest\s{0,3}\(|->\s{0,3}get(Param|Params|Post|PostValue|Query|Cookie)\s{0,3}\(/
+        // Code at the top level that instantiates or calls a class, so that
+        // requesting the file runs the packed method.
+        $runs_on_load = /\n(\$[A-Za-z_][A-Za-z0-9_]{0,30}\s{0,3}=\s{0,3})?(new[ \t]{1,3}[A-Za-z_\\]|[A-Za-z_][A-Za-z0-9_]{0,60}::[A-Za-z_][A-Za-z0-9_]{0,60}\s{0,3}\()/
+        // A base64 or ROT13 layer that can be read without decompressing
+        // shows request input or shell access in the payload.
+        $b64_post = "$_POST[" base64
+        $b64_get = "$_GET[" base64
+        $b64_request = "$_REQUEST[" base64
+        $b64_cookie = "$_COOKIE[" base64
+        $b64_shell = "shell_exec(" base64
+        $b64_system = "system(" base64
+        $b64_passthru = "passthru(" base64
+        $b64_upload = "move_uploaded_file(" base64
+        $rot13_request = /\$_(CBFG|TRG|ERDHRFG|PBBXVR|SVYRF)\b/
+        $rot13_shell = /\b(flfgrz|furyy_rkrp|cnffgueh|cebp_bcra|cbcra|zbir_hcybnqrq_svyr)\s{0,3}\(/
+    condition:
+        $class and #packed >= 1 and @class[1] < @packed[1] and
+        #packed == #packed_in_block and
+        not $request_in_eval and not $runs_on_load and
+        not any of ($b64_*) and not any of ($rot13_*) and
+        // An empty range is undefined, hence the explicit zero case.
+        (
+            #packed_var == 0 or
+            for all i in (1..#packed_var) : (
+                not $request in (@packed_var[i] - 1024 .. @packed_var[i])
+            )
+        )
+}
+
 rule php_eval_of_decoded_payload
 {
     meta:
@@ -27,7 +85,10 @@ rule php_eval_of_decoded_payload
         family = "obfuscation"
     strings:
         // eval(gzinflate(...)), eval("?>".gzuncompress(...)), assert(...).
-        // WordPress decodes data but never hands the result to eval.
+        // WordPress decodes data but never hands the result to eval. The
+        // packed forms stand down for method bodies packed inside a class
+        // with no request input and no top-level code, the layout of
+        // encoded extensions; the other forms below never do.
         $eval_packed = /\b(eval|assert)\s{0,5}\(\s{0,5}(["']\?>["']\s{0,3}\.\s{0,3})?@?\s{0,3}(gzinflate|gzuncompress|gzdecode|str_rot13|strrev|convert_uudecode|hex2bin|rawurldecode|urldecode|bzdecompress|pack|strtr|str_replace|substr|htmlspecialchars_decode)\s{0,5}\(/ nocase
         // eval(base64_decode(...)) of a variable or expression; a plain
         // base64 literal is judged by what it decodes to (see below).
@@ -65,10 +126,16 @@ rule php_eval_of_decoded_payload
     condition:
         obfuscation_php_content and
         (
-            $eval_packed or $eval_varvar or $eval_varfunc_nested or any of ($preg_e*) or
+            $eval_varvar or $eval_varfunc_nested or any of ($preg_e*) or
             ($eval_varfunc and ($escaped_name or $plain_name or any of ($b64_*))) or
-            ($eval_b64 and not $eval_b64_literal) or
-            ($eval_b64_literal and (any of ($b64_*) or $self_read))
+            (
+                (
+                    $eval_packed or
+                    ($eval_b64 and not $eval_b64_literal) or
+                    ($eval_b64_literal and (any of ($b64_*) or $self_read))
+                ) and
+                not obfuscation_packed_code_in_class_method
+            )
         )
 }
 
@@ -80,10 +147,14 @@ rule php_nested_decoders
         family = "obfuscation"
     strings:
         // Clean code may decode once; nesting decoders on a literal blob is
-        // what obfuscators emit.
+        // what obfuscators emit. Encoded extensions nest them inside their
+        // packed methods, so those files are left to the class-method test,
+        // unless request input goes straight into the nested decoders.
         $nested = /\b(gzinflate|gzuncompress|gzdecode|str_rot13|strrev|base64_decode|convert_uudecode|bzdecompress)\s{0,3}\(\s{0,3}@?\s{0,3}(gzinflate|gzuncompress|gzdecode|str_rot13|strrev|base64_decode|convert_uudecode|bzdecompress)\s{0,3}\(/ nocase
+        $nested_request = /\b(gzinflate|gzuncompress|gzdecode|str_rot13|strrev|base64_decode|convert_uudecode|bzdecompress)\s{0,3}\(\s{0,3}@?\s{0,3}(gzinflate|gzuncompress|gzdecode|str_rot13|strrev|base64_decode|convert_uudecode|bzdecompress)\s{0,3}\(\s{0,3}@?\s{0,3}\$_(GET|POST|REQUEST|COOKIE|SERVER|FILES)\b/ nocase
     condition:
-        obfuscation_php_content and $nested
+        obfuscation_php_content and $nested and
+        (not obfuscation_packed_code_in_class_method or $nested_request)
 }
 
 rule php_escaped_function_names
@@ -216,11 +287,13 @@ rule php_long_encoded_blob_decoded
         // A decoder applied to a multi-kilobyte literal; WordPress ships no
         // such blob in PHP (its inline images are built, not decoded).
         // A plain base64 literal is judged by its content instead (see
-        // php_encoded_php_payload); commercial modules ship those too.
+        // php_encoded_php_payload); commercial modules ship those too, and
+        // their packed method bodies are left to the class-method test.
         $b64_blob = /(str_rot13|gzinflate|gzuncompress|convert_uudecode)\s{0,3}\(\s{0,3}(base64_decode\s{0,3}\(\s{0,3})?["'][A-Za-z0-9+\/=\r\n]{2000}/ nocase
         $hex_blob = /(hex2bin|pack)\s{0,3}\(\s{0,3}(["']H\*["']\s{0,3},\s{0,3})?["'][0-9a-fA-F]{1000}/ nocase
     condition:
-        obfuscation_php_content and any of them
+        obfuscation_php_content and any of them and
+        not obfuscation_packed_code_in_class_method
 }
 
 rule php_create_function_payload

@@ -20,6 +20,7 @@ from cleanshift.agent.health import read_health
 from cleanshift.agent.outbox import Outbox
 from cleanshift.agent.tasks import ScanTask
 from cleanshift.engine.scanner import FileScanner
+from cleanshift.remediation.runner import RemediationContext, execute_remediation
 from cleanshift.sites.discovery import Site, discover_sites
 
 logger = logging.getLogger(__name__)
@@ -208,6 +209,8 @@ class Agent:
                     if command.get("type") == "scan":
                         scanner = scanner or FileScanner(workers=self.workers)
                         self._run_scan(command, scanner)
+                    elif command.get("type") in ("remediate", "rollback"):
+                        self._run_remediation(command)
                     else:
                         self._reject(command)
                 finally:
@@ -246,6 +249,20 @@ class Agent:
                     "summary": {},
                 }
             )
+
+    def _run_remediation(self, command: dict[str, Any]) -> None:
+        payload = command.get("payload") or {}
+        context = RemediationContext(state_dir=self.state_dir, web_roots=self.web_roots)
+        status, summary = execute_remediation(command["type"], payload, context)
+        self.outbox.put(
+            {
+                "type": "result",
+                "command_id": command["command_id"],
+                "remediation_id": payload.get("remediation_id"),
+                "status": status,
+                "summary": summary,
+            }
+        )
 
     def _reject(self, command: dict[str, Any]) -> None:
         logger.warning("unsupported command type %s", command.get("type"))

@@ -99,6 +99,7 @@ def threat_payload(threat: Threat) -> dict[str, Any]:
         "location": threat.location,
         "rule": threat.rule,
         "sha256": threat.sha256,
+        "patched_version": (threat.details or {}).get("patched_version"),
     }
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from cleanshift.agent.outbox import Outbox
+from cleanshift.engine.cache import CACHE_FILE_NAME, ScanCache
+from cleanshift.engine.knowngood import KnownGood, load_store
+from cleanshift.engine.modes import ScanMode
 from cleanshift.engine.paths import display_path, raw_path_field
 from cleanshift.engine.scanner import FileScanner
 
@@ -17,10 +21,16 @@ logger = logging.getLogger(__name__)
 
 # Progress goes out at most this often; the control plane needs no more.
 PROGRESS_INTERVAL = 1.0
+KNOWN_GOOD_DIR = "known-good"
 
 
 class ScanTask:
-    """One scan command: scans its targets and reports to the outbox."""
+    """One scan command: scans its targets and reports to the outbox.
+
+    With a ``state_dir``, quick scans use the cache kept there and every
+    scan trusts the known-good manifests in its ``known-good`` folder;
+    without one, a quick scan reads every file.
+    """
 
     def __init__(
         self,
@@ -30,10 +40,16 @@ class ScanTask:
         site_paths: list[str],
         outbox: Outbox,
         stopping: threading.Event,
+        *,
+        state_dir: Path | None = None,
     ) -> None:
         self.command_id: str = command["command_id"]
         self.payload: dict[str, Any] = command.get("payload") or {}
         self.scan_id: str = self.payload.get("scan_id", "")
+        self.mode = ScanMode.parse(self.payload.get("scan_mode"), ScanMode.full)
+        self.state_dir = state_dir
+        self.cache: ScanCache | None = None
+        self.known_good = KnownGood()
         self.scanner = scanner
         self.web_roots = web_roots
         self.site_paths = sorted(site_paths, key=len, reverse=True)
@@ -46,9 +62,15 @@ class ScanTask:
         """Scan, stream findings, and finish with one result message."""
         started = time.monotonic()
         targets = self._targets()
-        logger.info("scan %s started on %d target(s)", self.scan_id, len(targets))
+        logger.info(
+            "%s scan %s started on %d target(s)",
+            self.mode.value,
+            self.scan_id,
+            len(targets),
+        )
         skipped = 0
         try:
+            self._open_state()
             for target in targets:
                 if self.stopping.is_set():
                     break
@@ -57,12 +79,25 @@ class ScanTask:
             logger.exception("scan %s failed", self.scan_id)
             self._finish("failed", started, skipped, f"{type(error).__name__}: {error}")
             return
+        finally:
+            if self.cache is not None:
+                self.cache.close()
+                self.cache = None
         if self.stopping.is_set():
             # No result: the control plane sends the command again when the
             # agent comes back, and the scan runs from the start.
             logger.info("scan %s interrupted by shutdown", self.scan_id)
             return
         self._finish("completed", started, skipped, None)
+
+    def _open_state(self) -> None:
+        if self.state_dir is None:
+            return
+        self.known_good = load_store(self.state_dir / KNOWN_GOOD_DIR)
+        try:
+            self.cache = ScanCache.open(self.state_dir / CACHE_FILE_NAME)
+        except (OSError, sqlite3.Error) as error:
+            logger.warning("scan cache unavailable (%s); reading every file", error)
 
     def _targets(self) -> list[bytes]:
         site_path = self.payload.get("site_path")
@@ -82,7 +117,12 @@ class ScanTask:
             self._report_progress(force=scanned == total)
 
         report = self.scanner.scan_tree(
-            target, progress=on_progress, should_stop=self.stopping.is_set
+            target,
+            mode=self.mode,
+            cache=self.cache,
+            known_good=self.known_good,
+            progress=on_progress,
+            should_stop=self.stopping.is_set,
         )
         for finding in report.sorted_findings():
             absolute = os.path.join(target, finding.path) if finding.path else target

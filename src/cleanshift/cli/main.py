@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from cleanshift import __version__
-from cleanshift.cli import agent, scan, serve, up
+from cleanshift.cli import agent, integrity, scan, serve, up, vulndb
 from cleanshift.logsafety import install_redaction
 
 EXIT_FAILURE = 3
@@ -29,6 +29,8 @@ app.command("scan")(scan.scan_command)
 app.command("serve")(serve.serve_command)
 app.command("up")(up.up_command)
 app.add_typer(agent.app, name="agent")
+app.add_typer(integrity.app, name="integrity")
+app.add_typer(vulndb.app, name="vulndb")
 
 
 @app.callback()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import sqlite3
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -19,19 +21,17 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from cleanshift.engine.cache import CACHE_FILE_NAME, ScanCache, default_cache_dir
+from cleanshift.engine.exports import reports_to_csv, reports_to_sarif
 from cleanshift.engine.findings import ScanReport
+from cleanshift.engine.knowngood import KnownGood, default_store_dir, load_store
+from cleanshift.engine.modes import ScanMode
 from cleanshift.engine.scanner import FileScanner
+
+logger = logging.getLogger(__name__)
 
 EXIT_THREATS = 1
 EXIT_USAGE = 2
-
-
-class ScanMode(StrEnum):
-    """How much a scan reads."""
-
-    quick = "quick"
-    full = "full"
-    deep = "deep"
 
 
 class OutputFormat(StrEnum):
@@ -39,13 +39,32 @@ class OutputFormat(StrEnum):
 
     table = "table"
     json = "json"
+    csv = "csv"
+    sarif = "sarif"
 
 
 def scan_command(
     paths: list[Path] = typer.Argument(..., help="Files or folders to scan."),
-    mode: ScanMode = typer.Option(ScanMode.full, help="quick, full or deep."),
+    mode: ScanMode = typer.Option(
+        ScanMode.full,
+        help="quick: read changed files and upload, config and top-level files, "
+        "re-report cached results of the rest; full: read everything; deep: full "
+        "plus known-good integrity and PHP-in-uploads checks.",
+    ),
     output_format: OutputFormat = typer.Option(
-        OutputFormat.table, "--format", help="table for people, json for programs."
+        OutputFormat.table,
+        "--format",
+        help="table for people; json, csv or sarif (2.1.0) for programs.",
+    ),
+    use_cache: bool = typer.Option(
+        True,
+        "--cache/--no-cache",
+        help="Keep results in $XDG_CACHE_HOME/cleanshift for quick scans.",
+    ),
+    store: Path | None = typer.Option(
+        None,
+        help="Known-good manifests folder; default: "
+        "$XDG_DATA_HOME/cleanshift/known-good.",
     ),
     workers: int | None = typer.Option(
         None, help="Worker processes; default: one per core."
@@ -63,21 +82,47 @@ def scan_command(
         )
         raise typer.Exit(EXIT_USAGE)
 
-    # TODO(#4): quick mode should skip files unchanged since the last scan.
+    known_good = load_store(store or default_store_dir())
+    cache = _open_cache() if use_cache else None
     reports = []
-    with FileScanner(workers=workers, follow_symlinks=follow_symlinks) as scanner:
-        for path in paths:
-            reports.append(_scan_with_progress(scanner, path))
+    try:
+        with FileScanner(workers=workers, follow_symlinks=follow_symlinks) as scanner:
+            for path in paths:
+                reports.append(
+                    _scan_with_progress(scanner, path, mode, cache, known_good)
+                )
+    finally:
+        if cache is not None:
+            cache.close()
 
     if output_format is OutputFormat.json:
         print(json.dumps(_json_document(reports, mode), indent=2))
+    elif output_format is OutputFormat.csv:
+        print(reports_to_csv(reports), end="")
+    elif output_format is OutputFormat.sarif:
+        print(json.dumps(reports_to_sarif(reports), indent=2))
     else:
         _print_table(reports)
     if any(report.findings for report in reports):
         raise typer.Exit(EXIT_THREATS)
 
 
-def _scan_with_progress(scanner: FileScanner, path: Path) -> ScanReport:
+def _open_cache() -> ScanCache | None:
+    path = default_cache_dir() / CACHE_FILE_NAME
+    try:
+        return ScanCache.open(path)
+    except (OSError, sqlite3.Error) as error:
+        logger.warning("cannot open the scan cache %s (%s); not using it", path, error)
+        return None
+
+
+def _scan_with_progress(
+    scanner: FileScanner,
+    path: Path,
+    mode: ScanMode,
+    cache: ScanCache | None,
+    known_good: KnownGood,
+) -> ScanReport:
     console = Console(stderr=True)
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -93,7 +138,13 @@ def _scan_with_progress(scanner: FileScanner, path: Path) -> ScanReport:
         def on_progress(scanned: int, _bytes: int, total: int) -> None:
             progress.update(task, completed=scanned, total=total)
 
-        return scanner.scan_tree(os.fsencode(path), progress=on_progress)
+        return scanner.scan_tree(
+            os.fsencode(path),
+            mode=mode,
+            cache=cache,
+            known_good=known_good,
+            progress=on_progress,
+        )
 
 
 def _json_document(reports: list[ScanReport], mode: ScanMode) -> dict[str, Any]:
@@ -110,6 +161,8 @@ def _json_document(reports: list[ScanReport], mode: ScanMode) -> dict[str, Any]:
         "roots": [report.to_dict()["root"] for report in reports],
         "files_total": sum(report.files_total for report in reports),
         "files_scanned": sum(report.files_scanned for report in reports),
+        "files_cached": sum(report.files_cached for report in reports),
+        "files_known_good": sum(report.files_known_good for report in reports),
         "files_skipped": len(skipped),
         "bytes_scanned": sum(report.bytes_scanned for report in reports),
         "duration": round(sum(report.duration for report in reports), 3),
@@ -142,6 +195,7 @@ def _print_table(reports: list[ScanReport]) -> None:
         console.print(table)
 
     scanned = sum(report.files_scanned for report in reports)
+    cached = sum(report.files_cached for report in reports)
     skipped = sum(len(report.skipped) for report in reports)
     seconds = sum(report.duration for report in reports)
     verdict = (
@@ -149,8 +203,10 @@ def _print_table(reports: list[ScanReport]) -> None:
         if findings
         else "[green bold]no threats[/green bold]"
     )
+    unchanged = f", {cached} unchanged (cached)" if cached else ""
     console.print(
-        f"{verdict} in {scanned} file(s) scanned, {skipped} skipped, {seconds:.1f}s"
+        f"{verdict} in {scanned} file(s) scanned{unchanged}, {skipped} skipped, "
+        f"{seconds:.1f}s"
     )
     if skipped:
         console.print(

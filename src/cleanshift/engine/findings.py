@@ -58,19 +58,27 @@ class ScanReport:
     """Everything one scan of one tree found."""
 
     root: bytes
+    mode: str = "full"
     findings: list[Finding] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
     files_total: int = 0
     files_scanned: int = 0
     bytes_scanned: int = 0
+    # Unchanged files whose cached result was reported without reading them.
+    files_cached: int = 0
+    # Files read and hashed but not matched: their hash is a known release's.
+    files_known_good: int = 0
     duration: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the whole report."""
         return {
             "root": display_path(self.root),
+            "mode": self.mode,
             "files_total": self.files_total,
             "files_scanned": self.files_scanned,
+            "files_cached": self.files_cached,
+            "files_known_good": self.files_known_good,
             "files_skipped": len(self.skipped),
             "bytes_scanned": self.bytes_scanned,
             "duration": round(self.duration, 3),

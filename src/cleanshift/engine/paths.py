@@ -9,6 +9,7 @@ one that is not also carries its exact bytes in base64 (``raw_path``), while
 from __future__ import annotations
 
 import base64
+import urllib.parse
 
 
 def display_path(raw: bytes) -> str:
@@ -30,3 +31,8 @@ def path_from_fields(path: str, raw_path: str | None) -> bytes:
     if raw_path:
         return base64.b64decode(raw_path)
     return path.encode("utf-8")
+
+
+def uri_path(raw: bytes) -> str:
+    """A relative URI reference for a name: odd bytes and ``%#?`` escaped."""
+    return urllib.parse.quote(raw, safe="/")

@@ -1,0 +1,185 @@
+"""Scanning one file: read it once, hash it, match the rules unless it is known.
+
+This runs in the worker processes (and in the parent for small scans). Each
+process holds one ``RuleScanner``; the parent sends it batches of paths and
+gets back ``FileResult``s, so file contents never cross a process boundary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import yara_x
+
+from cleanshift.engine.findings import SEVERITY_ORDER, Finding
+from cleanshift.engine.rules import RuleInfo, describe_rule
+
+logger = logging.getLogger(__name__)
+
+SCAN_TIMEOUT_SECONDS = 30
+SNIPPET_CONTEXT = 40
+SNIPPET_MAX = 160
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What reading one file gave: its hash and at most one finding, or an error.
+
+    ``known_good`` means the hash belongs to a known release, so the rules
+    were not run on it.
+    """
+
+    relative: bytes
+    size: int
+    finding: Finding | None
+    error: str | None = None
+    sha256: str = ""
+    known_good: bool = False
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """What every scanning process needs besides the rules."""
+
+    known_good: frozenset[bytes] = frozenset()
+    max_file_size: int = 64 * 1024 * 1024
+    follow_symlinks: bool = False
+
+
+class RuleScanner:
+    """A yara-x scanner, the metadata of its rules, and the known-good hashes."""
+
+    def __init__(
+        self, rules: yara_x.Rules, settings: WorkerSettings | None = None
+    ) -> None:
+        self.scanner = yara_x.Scanner(rules)
+        self.scanner.set_timeout(SCAN_TIMEOUT_SECONDS)
+        # A finding reports one offset per rule, so the scanner need not
+        # record every occurrence of a pattern; conditions are unaffected.
+        self.scanner.fast_scan(True)
+        self.settings = settings or WorkerSettings()
+        self.info: dict[str, RuleInfo] = {}
+
+    def scan(self, path: bytes, relative: bytes) -> FileResult:
+        """Read, hash and (unless known good) match one file."""
+        try:
+            data = self._read(path)
+        except OSError as error:
+            return FileResult(relative, 0, None, error.strerror or str(error))
+
+        digest = hashlib.sha256(data).digest()
+        if digest in self.settings.known_good:
+            return FileResult(
+                relative, len(data), None, sha256=digest.hex(), known_good=True
+            )
+
+        name = os.path.basename(relative).decode("utf-8", "replace")
+        ext = os.path.splitext(name)[1].lstrip(".").lower()
+        self.scanner.set_global("file_name", name)
+        self.scanner.set_global("file_ext", ext)
+        self.scanner.set_global("rel_path", relative.decode("utf-8", "replace"))
+        try:
+            results = self.scanner.scan(data)
+        except yara_x.TimeoutError:
+            return FileResult(relative, len(data), None, "rule evaluation timed out")
+        except yara_x.ScanError as error:
+            return FileResult(relative, len(data), None, f"scan error: {error}")
+
+        finding = None
+        if results.matching_rules:
+            finding = self._finding(relative, data, digest, results.matching_rules)
+        return FileResult(relative, len(data), finding, sha256=digest.hex())
+
+    def _read(self, path: bytes) -> bytes:
+        # The walk saw a regular file, but the tree is the attacker's: by now
+        # it may be a FIFO (an open without O_NONBLOCK would hang the worker),
+        # a link to a secret, or grown past the size limit.
+        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+        if not self.settings.follow_symlinks:
+            flags |= os.O_NOFOLLOW
+        limit = self.settings.max_file_size
+        descriptor = os.open(path, flags)
+        with open(descriptor, "rb", buffering=0) as handle:
+            info = os.fstat(descriptor)
+            if not stat.S_ISREG(info.st_mode):
+                raise OSError(0, "no longer a regular file")
+            # Asking for the size limit would allocate that much for every
+            # file, so ask for what fstat saw and read on only if it grew.
+            data = handle.read(min(info.st_size, limit) + 1) or b""
+            if len(data) > info.st_size:
+                data += handle.read(limit + 1 - len(data)) or b""
+            if len(data) > limit:
+                raise OSError(0, f"grew past the size limit ({limit} bytes)")
+            return data
+
+    def _finding(
+        self,
+        relative: bytes,
+        data: bytes,
+        digest: bytes,
+        matched: Sequence[yara_x.Rule],
+    ) -> Finding:
+        described = [(self._describe(rule), rule) for rule in matched]
+        described.sort(key=lambda pair: SEVERITY_ORDER[pair[0].severity])
+        info, rule = described[0]
+        offset, length = _first_match(rule)
+        line = data.count(b"\n", 0, offset) + 1 if offset is not None else None
+        return Finding(
+            path=relative,
+            rule=info.name,
+            severity=info.severity,
+            type=info.threat_type,
+            family=info.family,
+            title=info.description,
+            sha256=digest.hex(),
+            line=line,
+            offset=offset,
+            snippet=_snippet(data, offset, length),
+            matched_rules=tuple(pair[0].name for pair in described),
+        )
+
+    def _describe(self, rule: yara_x.Rule) -> RuleInfo:
+        key = f"{rule.namespace}.{rule.identifier}"
+        if key not in self.info:
+            self.info[key] = describe_rule(rule)
+        return self.info[key]
+
+
+def _first_match(rule: yara_x.Rule) -> tuple[int | None, int]:
+    matches = [match for pattern in rule.patterns for match in pattern.matches]
+    if not matches:
+        return None, 0
+    first = min(matches, key=lambda match: match.offset)
+    return first.offset, first.length
+
+
+def _snippet(data: bytes, offset: int | None, length: int) -> str:
+    if offset is None:
+        return ""
+    start = max(0, offset - SNIPPET_CONTEXT)
+    end = min(len(data), offset + min(length, SNIPPET_MAX) + SNIPPET_CONTEXT)
+    text = data[start:end].decode("utf-8", "replace")
+    text = " ".join(text.split())
+    return text[:SNIPPET_MAX]
+
+
+_worker: RuleScanner | None = None
+
+
+def init_worker(serialized_rules: bytes, settings: WorkerSettings) -> None:
+    """Pool initializer: load the rules the parent compiled and serialised."""
+    global _worker
+    rules = yara_x.Rules.deserialize_from(io.BytesIO(serialized_rules))
+    _worker = RuleScanner(rules, settings)
+
+
+def scan_batch(batch: list[tuple[bytes, bytes]]) -> list[FileResult]:
+    """Pool task: scan each ``(path, relative)`` of a batch."""
+    assert _worker is not None, "worker started without rules"
+    return [_worker.scan(path, relative) for path, relative in batch]

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# The real MariaDB databases of the database-scan tests, for deep scans here.
+from tests.dbscan.conftest import make_database, test_database  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def isolated_user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -231,9 +231,14 @@ class Agent:
             if not stopping.is_set():
                 # A scan should see the sites as they are now.
                 self._sites_at = 0.0
-                site_paths = [site.path for site in self.sites()]
                 ScanTask(
-                    command, scanner, self.web_roots, site_paths, self.outbox, stopping
+                    command,
+                    scanner,
+                    self.web_roots,
+                    self.sites(),
+                    self.outbox,
+                    stopping,
+                    state_dir=self.state_dir,
                 ).run()
         finally:
             with self._lock:

@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from cleanshift.agent.outbox import Outbox
+from cleanshift.dbscan.deep import scan_site_databases
 from cleanshift.engine.cache import CACHE_FILE_NAME, ScanCache
 from cleanshift.engine.knowngood import KnownGood, load_store
 from cleanshift.engine.modes import ScanMode
 from cleanshift.engine.paths import display_path, raw_path_field
 from cleanshift.engine.scanner import FileScanner
+from cleanshift.sites.discovery import Site
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ class ScanTask:
         command: dict[str, Any],
         scanner: FileScanner,
         web_roots: list[Path],
-        site_paths: list[str],
+        sites: list[Site],
         outbox: Outbox,
         stopping: threading.Event,
         *,
@@ -52,7 +54,9 @@ class ScanTask:
         self.known_good = KnownGood()
         self.scanner = scanner
         self.web_roots = web_roots
-        self.site_paths = sorted(site_paths, key=len, reverse=True)
+        self.sites = sites
+        self.site_paths = sorted((site.path for site in sites), key=len, reverse=True)
+        self.problems: list[dict[str, str]] = []
         self.outbox = outbox
         self.stopping = stopping
         self.totals = {"files_total": 0, "files_scanned": 0, "bytes_scanned": 0}
@@ -75,6 +79,8 @@ class ScanTask:
                 if self.stopping.is_set():
                     break
                 skipped += self._scan_target(target)
+            if self.mode is ScanMode.deep and not self.stopping.is_set():
+                self._scan_databases(targets)
         except Exception as error:
             logger.exception("scan %s failed", self.scan_id)
             self._finish("failed", started, skipped, f"{type(error).__name__}: {error}")
@@ -139,6 +145,22 @@ class ScanTask:
             )
         return len(report.skipped)
 
+    def _scan_databases(self, targets: list[bytes]) -> None:
+        roots = [os.fsdecode(target).rstrip("/") for target in targets]
+        sites = [
+            site
+            for site in self.sites
+            if any(
+                site.path == root or site.path.startswith(root + "/") for root in roots
+            )
+        ]
+        sweep = scan_site_databases(sites)
+        for finding in sweep.findings:
+            self.outbox.put(
+                {"type": "finding", "scan_id": self.scan_id, "finding": finding}
+            )
+        self.problems.extend(sweep.errors)
+
     def _site_of(self, path: str) -> str | None:
         for site in self.site_paths:
             if path == site or path.startswith(site.rstrip("/") + "/"):
@@ -162,6 +184,8 @@ class ScanTask:
         }
         if error:
             summary["error"] = error
+        if self.problems:
+            summary["problems"] = self.problems
         self.outbox.put(
             {
                 "type": "result",

@@ -21,6 +21,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from cleanshift.cli.sitechecks import check_sites, load_index
 from cleanshift.engine.cache import CACHE_FILE_NAME, ScanCache, default_cache_dir
 from cleanshift.engine.exports import reports_to_csv, reports_to_sarif
 from cleanshift.engine.findings import ScanReport
@@ -72,6 +73,11 @@ def scan_command(
     follow_symlinks: bool = typer.Option(
         False, help="Follow symlinks (never into a folder already walked)."
     ),
+    vulndb: Path | None = typer.Option(
+        None,
+        help="A Wordfence v3 or OSV feed file: also report known vulnerabilities "
+        "of the sites found (WordPress core, plugins, themes; other CMS cores).",
+    ),
 ) -> None:
     """Scan files for malware. Exit 0 when clean, 1 when threats were found."""
     missing = [str(path) for path in paths if not os.path.lexists(path)]
@@ -81,6 +87,7 @@ def scan_command(
             highlight=False,
         )
         raise typer.Exit(EXIT_USAGE)
+    index = load_index(vulndb) if vulndb else None
 
     known_good = load_store(store or default_store_dir())
     cache = _open_cache() if use_cache else None
@@ -94,16 +101,30 @@ def scan_command(
     finally:
         if cache is not None:
             cache.close()
+    # Deep scans also read each CMS site's database, through its own config.
+    site_checks = [
+        check_sites(path, vulndb=index, databases=mode is ScanMode.deep)
+        for path in paths
+    ]
+    extra = [
+        {**finding, "root": os.fspath(path)}
+        for path, checks in zip(paths, site_checks, strict=True)
+        for finding in checks.findings
+    ]
+    problems = [problem for checks in site_checks for problem in checks.problems]
 
     if output_format is OutputFormat.json:
-        print(json.dumps(_json_document(reports, mode), indent=2))
+        document = _json_document(reports, mode)
+        document["findings"] += extra
+        document["problems"] = problems
+        print(json.dumps(document, indent=2))
     elif output_format is OutputFormat.csv:
         print(reports_to_csv(reports), end="")
     elif output_format is OutputFormat.sarif:
         print(json.dumps(reports_to_sarif(reports), indent=2))
     else:
-        _print_table(reports)
-    if any(report.findings for report in reports):
+        _print_table(reports, extra, problems)
+    if extra or any(report.findings for report in reports):
         raise typer.Exit(EXIT_THREATS)
 
 
@@ -171,12 +192,16 @@ def _json_document(reports: list[ScanReport], mode: ScanMode) -> dict[str, Any]:
     }
 
 
-def _print_table(reports: list[ScanReport]) -> None:
+def _print_table(
+    reports: list[ScanReport],
+    extra: list[dict[str, Any]],
+    problems: list[dict[str, str]],
+) -> None:
     console = Console()
     findings = [
         (report, finding) for report in reports for finding in report.sorted_findings()
     ]
-    if findings:
+    if findings or extra:
         table = Table(title="Threats found", show_lines=False)
         for column in ("Severity", "Path", "Rule", "Line", "Type"):
             table.add_column(column, overflow="fold")
@@ -192,15 +217,31 @@ def _print_table(reports: list[ScanReport]) -> None:
                 str(finding.line or ""),
                 finding.family,
             )
+        for item in extra:
+            where = item.get("path") or _describe_location(item.get("location") or {})
+            table.add_row(
+                _styled_severity(item["severity"]),
+                where,
+                item.get("cve") or item["rule"],
+                "",
+                item["type"],
+            )
         console.print(table)
+    for problem in problems:
+        console.print(
+            f"[yellow]could not check[/yellow] {problem['site_path']} "
+            f"({problem['where']}): {problem['message']}",
+            highlight=False,
+        )
 
     scanned = sum(report.files_scanned for report in reports)
     cached = sum(report.files_cached for report in reports)
     skipped = sum(len(report.skipped) for report in reports)
     seconds = sum(report.duration for report in reports)
+    count = len(findings) + len(extra)
     verdict = (
-        f"[red bold]{len(findings)} threat(s)[/red bold]"
-        if findings
+        f"[red bold]{count} threat(s)[/red bold]"
+        if count
         else "[green bold]no threats[/green bold]"
     )
     unchanged = f", {cached} unchanged (cached)" if cached else ""
@@ -214,6 +255,16 @@ def _print_table(reports: list[ScanReport]) -> None:
             "listed with --format json.",
             style="dim",
         )
+
+
+def _describe_location(location: dict[str, Any]) -> str:
+    key = ", ".join(
+        f"{name}={value}" for name, value in (location.get("key") or {}).items()
+    )
+    where = ".".join(
+        str(location.get(part, "")) for part in ("database", "table", "column")
+    )
+    return f"{where} [{key}]"
 
 
 def _styled_severity(severity: str) -> str:

@@ -165,6 +165,9 @@ class Scan(TenantOwned, Base):
     files_skipped: Mapped[int] = mapped_column(Integer, default=0)
     bytes_scanned: Mapped[int] = mapped_column(BigInteger, default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    # What the scan could not do but went on without (an unreachable site
+    # database, a missing table), for people to see on the scan.
+    problems: Mapped[list[Any] | None] = mapped_column(JSON)
 
 
 class Command(TenantOwned, Base):

@@ -127,6 +127,7 @@ def _apply_result(
     _apply_progress(scan, summary)
     scan.status = "completed" if message.get("status") == "completed" else "failed"
     scan.error = summary.get("error")
+    scan.problems = summary.get("problems") or None
     scan.finished_at = utc_now()
     if scan.started_at is None:
         scan.started_at = scan.finished_at

@@ -155,6 +155,7 @@ def scan_to_dict(
         },
         "threat_counts": {**counts, "total": len(threats)},
         "error": scan.error,
+        "problems": scan.problems or [],
     }
     if with_findings:
         data["findings"] = [finding_to_dict(threat) for threat in threats]

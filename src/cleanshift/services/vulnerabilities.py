@@ -39,12 +39,11 @@ from cleanshift.services.threats import (
 from cleanshift.vulns import (
     Advisory,
     AdvisoryIndex,
-    Component,
     Inventory,
-    VulnerabilityMatch,
     parse_osv,
     parse_wordfence_v3,
 )
+from cleanshift.vulns.report import inventory_for, match_findings
 
 logger = logging.getLogger(__name__)
 
@@ -108,70 +107,13 @@ def current_index(session: Session) -> tuple[AdvisoryIndex, str]:
 
 
 def site_inventory(site: Site) -> Inventory:
-    """What a site runs, as the matcher understands it."""
-    if site.cms == "wordpress":
-        return Inventory.from_wordpress(
-            site.cms_version,
-            site.inventory.get("plugins", []),
-            site.inventory.get("themes", []),
-        )
-    if site.cms != "php" and site.cms_version:
-        return Inventory((Component("core", site.cms, site.cms_version),))
-    return Inventory(())
-
-
-def match_findings(
-    index: AdvisoryIndex, site_path: str, inventory: Inventory
-) -> list[dict[str, Any]]:
-    """One vulnerability finding per advisory that affects the inventory."""
-    report = index.match(inventory)
-    for problem in report.unmatchable:
-        logger.info(
-            "cannot match %s %s at %s: %s",
-            problem.component.software_type,
-            problem.component.slug,
-            site_path,
-            problem.reason,
-        )
-    return [vulnerability_finding(site_path, match) for match in report.matches]
-
-
-def vulnerability_finding(site_path: str, match: VulnerabilityMatch) -> dict[str, Any]:
-    """The finding form of a match, as scans and the API report it."""
-    advisory = match.advisory
-    folder = {"plugin": "wp-content/plugins", "theme": "wp-content/themes"}.get(
-        match.software_type
+    """What a stored site runs, as the matcher understands it."""
+    return inventory_for(
+        site.cms,
+        site.cms_version,
+        site.inventory.get("plugins", []),
+        site.inventory.get("themes", []),
     )
-    path = f"{site_path.rstrip('/')}/{folder}/{match.slug}" if folder else site_path
-    patched = str(match.patched_version) if match.patched_version else None
-    return {
-        "type": "vulnerability",
-        "severity": advisory.severity,
-        "title": advisory.title,
-        "rule": advisory.id,
-        "cve": advisory.cve,
-        "cvss": advisory.cvss_score,
-        "path": path,
-        "location": {
-            "site_path": site_path,
-            "software_type": match.software_type,
-            "slug": match.slug,
-        },
-        "details": {
-            "cvss_vector": advisory.cvss_vector,
-            "installed_version": str(match.installed_version),
-            "patched_version": patched,
-            "no_known_fix": patched is None,
-            "remediation": (
-                f"Update {match.slug} to {patched} or later"
-                if patched
-                else "No known fix: disable or replace it"
-            ),
-            "references": list(advisory.references),
-            "source": advisory.source,
-            "copyrights": dict(advisory.copyrights),
-        },
-    }
 
 
 def refresh_site(

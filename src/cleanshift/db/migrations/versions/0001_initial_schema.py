@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 16:35:43.732382
+Create Date: 2026-12-03 17:37:17.975966
 """
 
 from __future__ import annotations
@@ -272,6 +272,7 @@ def upgrade() -> None:
         sa.Column("files_skipped", sa.Integer(), nullable=False),
         sa.Column("bytes_scanned", sa.BigInteger(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("problems", sa.JSON(), nullable=True),
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("account_id", sa.String(length=32), nullable=False),
         sa.ForeignKeyConstraint(

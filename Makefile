@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 WORDPRESS := .cache/wordpress/usr/share/wordpress/wp-includes/version.php
 
-.PHONY: install run test lint format bench-corpus wordpress
+.PHONY: install run test lint format bench-corpus bench-scan bench-db bench-checkins wordpress
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,16 @@ format: install
 ## Detection on the shared corpus and a clean WordPress.
 bench-corpus: install $(WORDPRESS)
 	$(BIN)/python bench/corpus_score.py
+
+## Full and quick scans of WordPress against the yara CLI with the same rules.
+bench-scan: install $(WORDPRESS)
+	command -v yara >/dev/null || apt-get install -y yara
+	$(BIN)/python bench/scan.py
+
+## Rows per second and peak memory scanning a million-row table in MariaDB.
+bench-db: install
+	$(BIN)/python bench/dbscan.py
+
+## Check-ins per second and latency for 1,000 simulated agents on PostgreSQL.
+bench-checkins: install
+	$(BIN)/python bench/checkins.py --find-max

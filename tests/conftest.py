@@ -18,6 +18,7 @@ import sqlalchemy
 import uvicorn
 
 from cleanshift.api.app import create_app
+from cleanshift.db.session import create_db_engine, migrate
 from cleanshift.settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -30,19 +31,48 @@ WORDPRESS_CACHE = PROJECT_ROOT / ".cache" / "wordpress"
 WORDPRESS_TREE = WORDPRESS_CACHE / "usr" / "share" / "wordpress"
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for this test session, dropped afterwards."""
-    name = f"cleanshift_test_{secrets.token_hex(4)}"
-    admin = sqlalchemy.create_engine(
+def _admin_engine() -> sqlalchemy.Engine:
+    return sqlalchemy.create_engine(
         POSTGRES_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"),
         isolation_level="AUTOCOMMIT",
     )
+
+
+def _database_url(name: str) -> str:
+    return f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A migrated PostgreSQL database that each test's database is copied from."""
+    name = f"cleanshift_template_{secrets.token_hex(4)}"
+    admin = _admin_engine()
     with admin.connect() as connection:
         connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+    engine = create_db_engine(_database_url(name))
+    migrate(engine)
+    engine.dispose()
     try:
-        yield f"{base}/{name}"
+        yield name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(
+                sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            )
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_template: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    name = f"cleanshift_test_{secrets.token_hex(4)}"
+    admin = _admin_engine()
+    with admin.connect() as connection:
+        connection.execute(
+            sqlalchemy.text(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"')
+        )
+    try:
+        yield _database_url(name)
     finally:
         with admin.connect() as connection:
             connection.execute(

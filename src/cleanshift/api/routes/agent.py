@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse
 
+from cleanshift.api import responses
 from cleanshift.api.deps import AgentDep, SessionDep
 from cleanshift.api.schemas import CheckinRequest
 from cleanshift.db.models import Server
@@ -16,20 +16,27 @@ from cleanshift.services.commands import command_to_dict
 from cleanshift.services.errors import UnauthorizedError
 from cleanshift.services.security import issue_jwt
 
-router = APIRouter(prefix="/agent", tags=["agent"])
+router = APIRouter(
+    prefix="/agent",
+    tags=["agent"],
+    responses=responses.errors(429),
+    dependencies=[responses.COMMIT_BEFORE_ANSWER],
+)
 
 INSTALLER = Path(__file__).resolve().parents[2] / "agent" / "install.sh"
 
 
-@router.get("/install.sh", response_class=PlainTextResponse)
-def install_script() -> PlainTextResponse:
+@router.get("/install.sh", response_class=responses.ShellScriptResponse)
+def install_script() -> responses.ShellScriptResponse:
     """The installer that sets the agent up as a system service (no auth)."""
-    return PlainTextResponse(
-        INSTALLER.read_text(), media_type="text/x-shellscript; charset=utf-8"
-    )
+    return responses.ShellScriptResponse(INSTALLER.read_text())
 
 
-@router.post("/checkin")
+@router.post(
+    "/checkin",
+    response_model=responses.CheckinAnswer,
+    responses=responses.errors(400, 401, 403, 413, 422),
+)
 def checkin(
     body: CheckinRequest, request: Request, principal: AgentDep, session: SessionDep
 ) -> dict[str, Any]:

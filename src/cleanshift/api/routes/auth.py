@@ -6,10 +6,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
 
+from cleanshift.api import responses
 from cleanshift.api.deps import SessionDep, UserDep
 from cleanshift.api.schemas import (
     ApiKeyCreateRequest,
     LoginRequest,
+    ObjectId,
     RefreshRequest,
     RegisterRequest,
 )
@@ -21,7 +23,14 @@ from cleanshift.services.errors import (
     UnauthorizedError,
 )
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(
+    prefix="/auth",
+    tags=["auth"],
+    responses=responses.errors(429),
+    dependencies=[responses.COMMIT_BEFORE_ANSWER],
+)
+# Every route that takes a token can also meet the wrong kind of token.
+_TOKEN_ERRORS = responses.errors(401, 403)
 
 
 def _user_to_dict(user: User) -> dict[str, Any]:
@@ -34,7 +43,12 @@ def _user_to_dict(user: User) -> dict[str, Any]:
     }
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    response_model=responses.Registration,
+    responses=responses.errors(400, 409, 413, 422),
+)
 def register(body: RegisterRequest, session: SessionDep) -> dict[str, Any]:
     """Create an account; the answer carries its first API key, shown once."""
     user, api_key = accounts.register_user(
@@ -43,7 +57,11 @@ def register(body: RegisterRequest, session: SessionDep) -> dict[str, Any]:
     return {"user": _user_to_dict(user), "api_key": api_key}
 
 
-@router.post("/login")
+@router.post(
+    "/login",
+    response_model=responses.TokenPair,
+    responses=responses.errors(400, 401, 413, 422),
+)
 def login(body: LoginRequest, request: Request, session: SessionDep) -> dict[str, Any]:
     """Exchange email and password for an access and a refresh token."""
     limits = request.app.state.rate_limits
@@ -66,7 +84,11 @@ def login(body: LoginRequest, request: Request, session: SessionDep) -> dict[str
     return _pair_to_dict(pair)
 
 
-@router.post("/refresh")
+@router.post(
+    "/refresh",
+    response_model=responses.TokenPair,
+    responses=responses.errors(400, 401, 413, 422),
+)
 def refresh(
     body: RefreshRequest, request: Request, session: SessionDep
 ) -> dict[str, Any]:
@@ -80,7 +102,11 @@ def refresh(
     return _pair_to_dict(pair)
 
 
-@router.get("/me")
+@router.get(
+    "/me",
+    response_model=responses.Me,
+    responses=_TOKEN_ERRORS | responses.errors(404),
+)
 def me(principal: UserDep, session: SessionDep) -> dict[str, Any]:
     """The calling user."""
     user = session.get(User, principal.user_id)
@@ -89,14 +115,22 @@ def me(principal: UserDep, session: SessionDep) -> dict[str, Any]:
     return {"user": _user_to_dict(user)}
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_TOKEN_ERRORS | responses.errors(400),
+)
 def logout(principal: UserDep, session: SessionDep) -> Response:
     """End this login session: its refresh and access tokens stop working."""
     accounts.logout(session, principal)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/api-keys")
+@router.get(
+    "/api-keys",
+    response_model=responses.ApiKeyPage,
+    responses=_TOKEN_ERRORS,
+)
 def list_api_keys(principal: UserDep, session: SessionDep) -> dict[str, Any]:
     """The caller's API keys, without their secrets."""
     keys = accounts.list_api_keys(session, principal)
@@ -106,7 +140,12 @@ def list_api_keys(principal: UserDep, session: SessionDep) -> dict[str, Any]:
     }
 
 
-@router.post("/api-keys", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/api-keys",
+    status_code=status.HTTP_201_CREATED,
+    response_model=responses.NewApiKey,
+    responses=_TOKEN_ERRORS | responses.errors(400, 404, 413, 422),
+)
 def create_api_key(
     body: ApiKeyCreateRequest, principal: UserDep, session: SessionDep
 ) -> dict[str, Any]:
@@ -118,8 +157,14 @@ def create_api_key(
     return {**accounts.api_key_to_dict(key), "api_key": secret}
 
 
-@router.delete("/api-keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_api_key(key_id: str, principal: UserDep, session: SessionDep) -> Response:
+@router.delete(
+    "/api-keys/{key_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_TOKEN_ERRORS | responses.errors(404, 422),
+)
+def revoke_api_key(
+    key_id: ObjectId, principal: UserDep, session: SessionDep
+) -> Response:
     """Revoke a key; requests with it fail from now on."""
     accounts.revoke_api_key(session, principal, key_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -6,17 +6,34 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, status
 
+from cleanshift.api import responses
 from cleanshift.api.deps import SessionDep, UserDep
-from cleanshift.api.schemas import ScanTriggerRequest
+from cleanshift.api.schemas import (
+    IdFilter,
+    ObjectId,
+    ScanStatus,
+    ScanTriggerRequest,
+    Text,
+)
 from cleanshift.db.models import Scan
 from cleanshift.services import scans
 from cleanshift.services.pagination import page_payload, paginate
 from cleanshift.services.tenancy import owned_by
 
-router = APIRouter(prefix="/scans", tags=["scans"])
+router = APIRouter(
+    prefix="/scans",
+    tags=["scans"],
+    responses=responses.errors(401, 403, 422, 429),
+    dependencies=[responses.COMMIT_BEFORE_ANSWER],
+)
 
 
-@router.post("/trigger", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/trigger",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=responses.ScanQueued,
+    responses=responses.errors(400, 404, 413),
+)
 def trigger_scan(
     body: ScanTriggerRequest,
     principal: UserDep,
@@ -39,15 +56,15 @@ def trigger_scan(
     }
 
 
-@router.get("")
+@router.get("", response_model=responses.ScanPage, responses=responses.errors(400))
 def list_scans(
     principal: UserDep,
     session: SessionDep,
-    server_id: Annotated[str | None, Query(max_length=64)] = None,
-    site_id: Annotated[str | None, Query(max_length=64)] = None,
-    scan_status: Annotated[str | None, Query(alias="status", max_length=20)] = None,
+    server_id: IdFilter = None,
+    site_id: IdFilter = None,
+    scan_status: Annotated[ScanStatus | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Annotated[Text | None, Query(max_length=500)] = None,
 ) -> dict[str, Any]:
     """The account's scans, newest first."""
     query = owned_by(principal, Scan)
@@ -62,15 +79,25 @@ def list_scans(
     return page_payload(items, next_cursor)
 
 
-@router.get("/{scan_id}")
-def get_scan(scan_id: str, principal: UserDep, session: SessionDep) -> dict[str, Any]:
+@router.get(
+    "/{scan_id}",
+    response_model=responses.ScanDetail,
+    responses=responses.errors(404),
+)
+def get_scan(
+    scan_id: ObjectId, principal: UserDep, session: SessionDep
+) -> dict[str, Any]:
     """A scan's status, progress, threat counts and findings."""
     return scans.scan_to_dict(session, scans.get_scan(session, principal, scan_id))
 
 
-@router.post("/{scan_id}/cancel")
+@router.post(
+    "/{scan_id}/cancel",
+    response_model=responses.Scan,
+    responses=responses.errors(404, 409),
+)
 def cancel_scan(
-    scan_id: str, principal: UserDep, session: SessionDep
+    scan_id: ObjectId, principal: UserDep, session: SessionDep
 ) -> dict[str, Any]:
     """Cancel a queued or running scan."""
     scan = scans.cancel_scan(session, principal, scan_id)

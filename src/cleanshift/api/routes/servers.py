@@ -6,17 +6,28 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
+from cleanshift.api import responses
 from cleanshift.api.deps import SessionDep, UserDep
-from cleanshift.api.schemas import ServerRegisterRequest
+from cleanshift.api.schemas import ObjectId, ServerRegisterRequest, Text
 from cleanshift.db.models import Server
 from cleanshift.services import servers
 from cleanshift.services.pagination import page_payload, paginate
 from cleanshift.services.tenancy import owned_by
 
-router = APIRouter(prefix="/servers", tags=["servers"])
+router = APIRouter(
+    prefix="/servers",
+    tags=["servers"],
+    responses=responses.errors(401, 403, 422, 429),
+    dependencies=[responses.COMMIT_BEFORE_ANSWER],
+)
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    response_model=responses.ServerRegistration,
+    responses=responses.errors(400, 413),
+)
 def register_server(
     body: ServerRegisterRequest,
     request: Request,
@@ -41,12 +52,12 @@ def register_server(
     }
 
 
-@router.get("")
+@router.get("", response_model=responses.ServerPage, responses=responses.errors(400))
 def list_servers(
     principal: UserDep,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Annotated[Text | None, Query(max_length=500)] = None,
 ) -> dict[str, Any]:
     """The account's servers with status, last check-in and site count."""
     query = owned_by(principal, Server)
@@ -58,9 +69,13 @@ def list_servers(
     return page_payload(items, next_cursor)
 
 
-@router.get("/{server_id}")
+@router.get(
+    "/{server_id}",
+    response_model=responses.ServerDetail,
+    responses=responses.errors(404),
+)
 def get_server(
-    server_id: str, principal: UserDep, session: SessionDep
+    server_id: ObjectId, principal: UserDep, session: SessionDep
 ) -> dict[str, Any]:
     """One server with its sites."""
     server = servers.get_server(session, principal, server_id)
@@ -70,16 +85,26 @@ def get_server(
     return data
 
 
-@router.delete("/{server_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_server(server_id: str, principal: UserDep, session: SessionDep) -> Response:
+@router.delete(
+    "/{server_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=responses.errors(404),
+)
+def delete_server(
+    server_id: ObjectId, principal: UserDep, session: SessionDep
+) -> Response:
     """Remove a server, its sites, scans and threats; its agent token stops working."""
     servers.delete_server(session, principal, server_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{server_id}/rotate-token")
+@router.post(
+    "/{server_id}/rotate-token",
+    response_model=responses.AgentTokenRotation,
+    responses=responses.errors(404),
+)
 def rotate_token(
-    server_id: str, request: Request, principal: UserDep, session: SessionDep
+    server_id: ObjectId, request: Request, principal: UserDep, session: SessionDep
 ) -> dict[str, Any]:
     """A new agent token; the old one stops working at once."""
     server, token, command = servers.rotate_agent_token(

@@ -6,9 +6,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, status
 
+from cleanshift.api import responses
 from cleanshift.api.deps import SessionDep, UserDep
 from cleanshift.api.schemas import (
+    IdFilter,
+    ObjectId,
     RemediateRequest,
+    Text,
     ThreatBulkUpdateRequest,
     ThreatStatus,
     ThreatUpdateRequest,
@@ -16,24 +20,29 @@ from cleanshift.api.schemas import (
 from cleanshift.services import remediations, threats
 from cleanshift.services.pagination import page_payload
 
-router = APIRouter(prefix="/threats", tags=["threats"])
+router = APIRouter(
+    prefix="/threats",
+    tags=["threats"],
+    responses=responses.errors(401, 403, 422, 429),
+    dependencies=[responses.COMMIT_BEFORE_ANSWER],
+)
 
 Severity = Literal["critical", "high", "medium", "low"]
 ThreatType = Literal["malware", "vulnerability", "database", "integrity"]
 
 
-@router.get("")
+@router.get("", response_model=responses.ThreatPage, responses=responses.errors(400))
 def list_threats(
     principal: UserDep,
     session: SessionDep,
     severity: Severity | None = None,
     threat_status: Annotated[ThreatStatus | None, Query(alias="status")] = None,
-    server_id: Annotated[str | None, Query(max_length=64)] = None,
-    site_id: Annotated[str | None, Query(max_length=64)] = None,
+    server_id: IdFilter = None,
+    site_id: IdFilter = None,
     threat_type: Annotated[ThreatType | None, Query(alias="type")] = None,
-    scan_id: Annotated[str | None, Query(max_length=64)] = None,
+    scan_id: IdFilter = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Annotated[Text | None, Query(max_length=500)] = None,
 ) -> dict[str, Any]:
     """Threats, newest first, filtered by severity, status, server, site, type, scan."""
     filters: dict[str, str | None] = {
@@ -48,7 +57,11 @@ def list_threats(
     return page_payload([threats.threat_to_dict(row) for row in rows], next_cursor)
 
 
-@router.patch("")
+@router.patch(
+    "",
+    response_model=responses.BulkUpdateResult,
+    responses=responses.errors(400, 413),
+)
 def update_threats(
     body: ThreatBulkUpdateRequest, principal: UserDep, session: SessionDep
 ) -> dict[str, Any]:
@@ -59,9 +72,13 @@ def update_threats(
     return {"updated": [threats.threat_to_dict(t) for t in updated], "errors": errors}
 
 
-@router.get("/{threat_id}")
+@router.get(
+    "/{threat_id}",
+    response_model=responses.ThreatDetail,
+    responses=responses.errors(404),
+)
 def get_threat(
-    threat_id: str, principal: UserDep, session: SessionDep
+    threat_id: ObjectId, principal: UserDep, session: SessionDep
 ) -> dict[str, Any]:
     """One threat with the history of its status."""
     threat = threats.get_threat(session, principal, threat_id)
@@ -70,18 +87,30 @@ def get_threat(
     return data
 
 
-@router.patch("/{threat_id}")
+@router.patch(
+    "/{threat_id}",
+    response_model=responses.Threat,
+    responses=responses.errors(400, 404, 413),
+)
 def update_threat(
-    threat_id: str, body: ThreatUpdateRequest, principal: UserDep, session: SessionDep
+    threat_id: ObjectId,
+    body: ThreatUpdateRequest,
+    principal: UserDep,
+    session: SessionDep,
 ) -> dict[str, Any]:
     """Acknowledge a threat, mark it a false positive, or resolve it."""
     threat = threats.set_status(session, principal, threat_id, body.status, body.note)
     return threats.threat_to_dict(threat)
 
 
-@router.post("/{threat_id}/remediate", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/{threat_id}/remediate",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=responses.RemediationQueued,
+    responses=responses.errors(400, 404, 409, 413),
+)
 def remediate_threat(
-    threat_id: str, body: RemediateRequest, principal: UserDep, session: SessionDep
+    threat_id: ObjectId, body: RemediateRequest, principal: UserDep, session: SessionDep
 ) -> dict[str, Any]:
     """Queue the playbook that fixes this threat (or the one named)."""
     remediation = remediations.request_remediation(

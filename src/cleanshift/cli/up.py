@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from types import FrameType
 
 import httpx
 import typer
@@ -50,6 +52,8 @@ def up_command(
         server_id = server.id
     engine.dispose()
 
+    # Stopped by a service manager or `kill`, still stop both children.
+    signal.signal(signal.SIGTERM, _interrupt)
     environment = {**os.environ, "CLEANSHIFT_PUBLIC_URL": url}
     api = subprocess.Popen(
         [
@@ -93,6 +97,10 @@ def up_command(
             if process is not None and process.poll() is None:
                 process.terminate()
                 process.wait(timeout=15)
+
+
+def _interrupt(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def _wait_for_health(url: str, api: subprocess.Popen[bytes]) -> None:

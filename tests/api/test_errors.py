@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import httpx
 
 from tests.conftest import MakeUser
@@ -81,3 +83,15 @@ def test_health_answers_without_auth(client: httpx.Client) -> None:
 
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+def test_a_forged_cursor_without_a_time_zone_is_a_400(
+    client: httpx.Client, make_user: MakeUser
+) -> None:
+    user = make_user()
+    forged = base64.urlsafe_b64encode(b'["2024-01-01T00:00:00", "x"]').decode()
+
+    response = client.get(f"/v1/servers?cursor={forged}", headers=user.headers)
+
+    assert response.status_code == 400
+    assert_error_shape(response.json(), "bad_request")

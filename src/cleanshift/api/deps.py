@@ -36,7 +36,10 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Scoped to the route function, so the commit (and the agents' wake-up)
+# happens before the answer is sent: a client acting on the answer never
+# finds the change missing.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_principal(

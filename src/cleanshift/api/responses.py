@@ -14,15 +14,12 @@ know.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
 
-from fastapi import Depends
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from cleanshift.api.deps import SessionDep
 from cleanshift.api.schemas import ScanMode, ScanStatus
 
 ServerStatus = Literal["pending", "online", "offline"]
@@ -42,24 +39,6 @@ class Answer(BaseModel):
     """Base of every answer: exactly the fields declared, no others."""
 
     model_config = ConfigDict(extra="forbid")
-
-
-def commit_before_answering(session: SessionDep) -> Iterator[None]:
-    """Commit the request's work before its answer is sent.
-
-    ``get_session`` commits when FastAPI closes the request's dependencies,
-    which it does only after the answer has gone out: a client could then
-    read stale data with its next request, or be told of a success whose
-    commit failed. Committing here, when the route function's own
-    dependencies close, puts the commit before the answer; the session's
-    later commit finds nothing left to do.
-    """
-    yield
-    session.commit()
-
-
-# A router-wide dependency: ``APIRouter(dependencies=[COMMIT_BEFORE_ANSWER])``.
-COMMIT_BEFORE_ANSWER = Depends(commit_before_answering, scope="function")
 
 
 # Errors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -40,4 +41,7 @@ def serve_command(
     )
     # uvicorn's own logging is configured by now; mask what it writes too.
     install_redaction(("", "uvicorn", "uvicorn.error", "uvicorn.access"))
+    # Everything allocated so far lives as long as the process; keeping it
+    # out of the collector's full passes removes 100+ ms pauses under load.
+    gc.freeze()
     uvicorn.Server(config).run()

@@ -81,8 +81,14 @@ def describe_rule(rule: yara_x.Rule) -> RuleInfo:
         description=str(meta["description"]),
         severity=severity,
         family=str(meta["family"]),
-        threat_type=str(meta.get("type", "malware")),
+        threat_type=_contract_type(str(meta.get("type", "malware"))),
     )
+
+
+def _contract_type(declared: str) -> str:
+    # The API knows four threat types; a rule's finer kind (spam, hacktool)
+    # is its family, and what a file rule finds is malware to the API.
+    return declared if declared in ("malware", "integrity") else "malware"
 
 
 @cache

@@ -51,7 +51,10 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         moment, identifier = json.loads(base64.urlsafe_b64decode(padded))
-        return datetime.fromisoformat(moment), str(identifier)
+        when = datetime.fromisoformat(moment)
+        if when.tzinfo is None:
+            raise ValueError("cursor time without a zone")
+        return when, str(identifier)
     except (ValueError, TypeError) as error:
         raise InvalidRequestError(
             "Invalid cursor; pass the next_cursor of a previous page"

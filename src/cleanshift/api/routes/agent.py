@@ -20,7 +20,6 @@ router = APIRouter(
     prefix="/agent",
     tags=["agent"],
     responses=responses.errors(429),
-    dependencies=[responses.COMMIT_BEFORE_ANSWER],
 )
 
 INSTALLER = Path(__file__).resolve().parents[2] / "agent" / "install.sh"

@@ -27,7 +27,6 @@ router = APIRouter(
     prefix="/auth",
     tags=["auth"],
     responses=responses.errors(429),
-    dependencies=[responses.COMMIT_BEFORE_ANSWER],
 )
 # Every route that takes a token can also meet the wrong kind of token.
 _TOKEN_ERRORS = responses.errors(401, 403)

@@ -15,7 +15,6 @@ router = APIRouter(
     prefix="/remediations",
     tags=["remediations"],
     responses=responses.errors(401, 403, 404, 422, 429),
-    dependencies=[responses.COMMIT_BEFORE_ANSWER],
 )
 
 

@@ -24,7 +24,6 @@ router = APIRouter(
     prefix="/scans",
     tags=["scans"],
     responses=responses.errors(401, 403, 422, 429),
-    dependencies=[responses.COMMIT_BEFORE_ANSWER],
 )
 
 

@@ -18,7 +18,6 @@ router = APIRouter(
     prefix="/servers",
     tags=["servers"],
     responses=responses.errors(401, 403, 422, 429),
-    dependencies=[responses.COMMIT_BEFORE_ANSWER],
 )
 
 

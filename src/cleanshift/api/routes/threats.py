@@ -24,7 +24,6 @@ router = APIRouter(
     prefix="/threats",
     tags=["threats"],
     responses=responses.errors(401, 403, 422, 429),
-    dependencies=[responses.COMMIT_BEFORE_ANSWER],
 )
 
 Severity = Literal["critical", "high", "medium", "low"]

@@ -8,8 +8,10 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, WebSocket, WebSocketDisconnect
+from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from cleanshift.api.schemas import AgentMessageUnion
 from cleanshift.db.models import Server
 from cleanshift.db.session import session_scope
 from cleanshift.services.agents import apply_message
@@ -21,6 +23,7 @@ logger = logging.getLogger(__name__)
 router = APIRouter(tags=["agent"])
 
 PING_SECONDS = 20.0
+_MESSAGE: TypeAdapter[Any] = TypeAdapter(AgentMessageUnion)
 # RFC 6455 "policy violation": the token is missing, expired or revoked.
 CLOSE_UNAUTHORIZED = 1008
 
@@ -106,7 +109,23 @@ async def _receive(websocket: WebSocket, app: FastAPI, server_id: str) -> None:
             continue
         if message["type"] == "pong":
             continue
-        await run_in_threadpool(_apply, app, server_id, message)
+        try:
+            checked = _MESSAGE.validate_python(message)
+        except ValidationError as error:
+            # The same checks as a check-in's results: bad input is refused
+            # here, never passed on to be stored.
+            await websocket.send_json(
+                {
+                    "type": "error",
+                    "message": f"invalid {message['type']} message: "
+                    f"{error.error_count()} problem(s)",
+                    "message_id": message.get("message_id"),
+                }
+            )
+            continue
+        await run_in_threadpool(
+            _apply, app, server_id, checked.model_dump(exclude_none=True)
+        )
         if message.get("message_id"):
             await websocket.send_json(
                 {"type": "received", "message_id": message["message_id"]}

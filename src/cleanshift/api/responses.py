@@ -441,3 +441,64 @@ class ShellScriptResponse(PlainTextResponse):
     """A shell script, served as such."""
 
     media_type = "text/x-shellscript"
+
+
+# Vulnerabilities
+
+
+class Exposure(Answer):
+    """One site an advisory affects, with the versions involved."""
+
+    threat_id: str
+    status: str
+    server_id: str
+    site_id: str | None
+    site_path: str | None
+    installed_version: str | None
+    patched_version: str | None
+    no_known_fix: bool
+
+
+class AdvisoryExposure(Answer):
+    """An advisory and every one of the caller's sites it affects now."""
+
+    advisory_id: str | None
+    cve: str | None
+    title: str
+    severity: str
+    cvss: float | None
+    cvss_vector: str | None
+    software_type: str | None
+    slug: str | None
+    references: list[str]
+    copyrights: dict[str, Any]
+    exposures: list[Exposure]
+
+
+class ExposurePage(Page[AdvisoryExposure]):
+    """Advisories affecting the caller's fleet."""
+
+
+class FeedNotice(Answer):
+    """A notice the feed's data must be shown with."""
+
+    holder: str
+    notice: str
+
+
+class Feed(Answer):
+    """An imported vulnerability feed."""
+
+    source: str
+    format: str
+    records: int
+    sha256: str
+    imported_at: datetime
+    origin: str | None
+    notices: list[FeedNotice]
+
+
+class FeedStatus(Answer):
+    """The vulnerability feeds in use."""
+
+    feeds: list[Feed]

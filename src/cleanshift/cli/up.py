@@ -28,8 +28,8 @@ from cleanshift.services.bootstrap import (
 from cleanshift.settings import get_settings
 
 STARTUP_TIMEOUT = 60.0
-# Until commands are pushed over a WebSocket (TODO(#3)), a short interval
-# keeps a scan triggered by hand from waiting long to start.
+# On one machine check-ins cost nothing: a short interval keeps health and
+# sites fresh, and commands quick even while the WebSocket is down.
 LOCAL_CHECKIN_INTERVAL = 3
 
 

@@ -6,13 +6,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from cleanshift.api import responses
 from cleanshift.api.deps import SessionDep, UserDep
 from cleanshift.services import vulnerabilities
 
-router = APIRouter(tags=["vulnerabilities"])
+router = APIRouter(
+    tags=["vulnerabilities"], responses=responses.errors(401, 403, 422, 429)
+)
 
 
-@router.get("/vulnerabilities")
+@router.get("/vulnerabilities", response_model=responses.ExposurePage)
 def list_exposures(
     principal: UserDep,
     session: SessionDep,
@@ -24,7 +27,7 @@ def list_exposures(
     return {"data": data, "next_cursor": None}
 
 
-@router.get("/vulndb")
+@router.get("/vulndb", response_model=responses.FeedStatus)
 def feed_status(principal: UserDep, session: SessionDep) -> dict[str, Any]:
     """The vulnerability feeds in use, with their copyright notices."""
     return {"feeds": vulnerabilities.feed_status(session)}

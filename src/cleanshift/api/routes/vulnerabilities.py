@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from cleanshift.api import responses
+from cleanshift.api import responses, vulnerability_responses
 from cleanshift.api.deps import SessionDep, UserDep
 from cleanshift.services import vulnerabilities
 
@@ -15,7 +15,7 @@ router = APIRouter(
 )
 
 
-@router.get("/vulnerabilities", response_model=responses.ExposurePage)
+@router.get("/vulnerabilities", response_model=vulnerability_responses.ExposurePage)
 def list_exposures(
     principal: UserDep,
     session: SessionDep,
@@ -27,7 +27,7 @@ def list_exposures(
     return {"data": data, "next_cursor": None}
 
 
-@router.get("/vulndb", response_model=responses.FeedStatus)
+@router.get("/vulndb", response_model=vulnerability_responses.FeedStatus)
 def feed_status(principal: UserDep, session: SessionDep) -> dict[str, Any]:
     """The vulnerability feeds in use, with their copyright notices."""
     return {"feeds": vulnerabilities.feed_status(session)}

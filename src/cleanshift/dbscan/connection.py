@@ -68,6 +68,27 @@ class Connection(Protocol):
     def close(self) -> None: ...
 
 
+def connection_address(
+    credentials: DatabaseCredentials,
+    default_sockets: Sequence[str] = DEFAULT_SOCKETS,
+) -> dict[str, Any]:
+    """PyMySQL's address arguments for the credentials, as PHP reads them.
+
+    ``localhost`` means the default socket, as in PHP; TCP on 127.0.0.1 when
+    no socket exists.
+    """
+    if credentials.socket:
+        return {"unix_socket": credentials.socket}
+    if credentials.host == "localhost":
+        socket = next((path for path in default_sockets if os.path.exists(path)), None)
+        address: dict[str, Any] = (
+            {"unix_socket": socket} if socket else {"host": "127.0.0.1"}
+        )
+        address.setdefault("port", credentials.port)
+        return address
+    return {"host": credentials.host, "port": credentials.port}
+
+
 def connect_read_only(
     credentials: DatabaseCredentials,
     *,
@@ -80,14 +101,7 @@ def connect_read_only(
     Raises ``DatabaseAccessError`` with a message that never contains the
     password.
     """
-    address: dict[str, Any] = {"host": credentials.host, "port": credentials.port}
-    if credentials.socket:
-        address = {"unix_socket": credentials.socket}
-    elif credentials.host == "localhost":
-        socket = next((path for path in default_sockets if os.path.exists(path)), None)
-        address = {"unix_socket": socket} if socket else {"host": "127.0.0.1"}
-        address.setdefault("port", credentials.port)
-
+    address = connection_address(credentials, default_sockets)
     try:
         connection = pymysql.connect(
             user=credentials.user,

@@ -21,8 +21,8 @@ from typing import Any
 import pymysql  # type: ignore[import-untyped, unused-ignore]
 
 from cleanshift.dbscan.connection import (
-    DEFAULT_SOCKETS,
     MYSQL_ERRORS,
+    connection_address,
     describe_mysql_error,
     key_columns,
     quote_identifier,
@@ -112,13 +112,7 @@ def find_site_config(
 @contextmanager
 def open_connection(credentials: DatabaseCredentials) -> Iterator[Any]:
     """A read-write connection with autocommit off, closed on exit."""
-    address: dict[str, Any] = {"host": credentials.host, "port": credentials.port}
-    if credentials.socket:
-        address = {"unix_socket": credentials.socket}
-    elif credentials.host == "localhost":
-        socket = next((path for path in DEFAULT_SOCKETS if os.path.exists(path)), None)
-        address = {"unix_socket": socket} if socket else {"host": "127.0.0.1"}
-        address.setdefault("port", credentials.port)
+    address = connection_address(credentials)
     try:
         connection = pymysql.connect(
             user=credentials.user,

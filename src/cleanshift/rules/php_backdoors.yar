@@ -179,9 +179,14 @@ rule php_dynamic_superglobal_access
         $dyn = /\$\{\s{0,3}\$[A-Za-z_]\w{0,30}\s{0,3}\}\s{0,3}\[/
         $dyn_func = /\$\{\s{0,3}(strtoupper|strtolower|str_rot13|base64_decode|chr|implode|join)\s{0,3}\(/ nocase
         $split_name = /["']_(P|PO|POS|G|GE|R|RE|REQ|REQU|C|CO|COO|COOK|S|SE|SER)["']\s{0,3}\.\s{0,3}(\/\*[^\n]{0,30}\*\/\s{0,3})?["'](O|OS|OST|ST|T|E|ET|EQ|EQU|EQUEST|UEST|QUEST|EST|OOKIE|OKIE|KIE|IE|ERVER|RVER|VER)/
-        $run = /\b(eval|assert)\s{0,3}\(|\$[A-Za-z_]\w{0,30}\s{0,3}\(|\$[A-Za-z_]\w{0,30}\s{0,3}\/\*[^\n]{0,30}\*\/\s{0,3}\(/
+        // What runs the value: eval or assert, a variable function whose
+        // call is split by a comment, or one handed the computed value.
+        $run_eval = /\b(eval|assert)\s{0,3}\(/
+        $run_split = /\$[A-Za-z_]\w{0,30}\s{0,3}\/\*[^\n]{0,30}\*\/\s{0,3}\(/
+        $run_dynamic = /\$[A-Za-z_]\w{0,30}\s{0,3}\(\s{0,3}\$\{/
     condition:
-        backdoor_php_content and ($dyn or $dyn_func or $split_name) and $run and filesize < 50KB
+        backdoor_php_content and ($dyn or $dyn_func or $split_name) and
+        any of ($run_*) and filesize < 50KB
 }
 
 rule php_eval_of_decoded_variable
@@ -195,4 +200,37 @@ rule php_eval_of_decoded_variable
         $eval_var = /\b(eval|assert)\s{0,3}\(\s{0,3}@?\s{0,3}\$[A-Za-z_]\w{0,30}\s{0,3}\)/ nocase
     condition:
         backdoor_php_content and #decode_assign >= 2 and $eval_var and filesize < 500KB
+}
+
+rule php_admin_account_creator
+{
+    meta:
+        description = "Creates a CMS administrator with credentials written into the file, or by writing the user and role tables directly: a way back in after the other backdoors are removed."
+        severity = "high"
+        family = "backdoor"
+    strings:
+        // The CMS creates administrators from what an installer or an admin
+        // typed; a file that carries the password or writes the user and
+        // role rows itself exists to add its author.
+        $password_literal = /\$\w{0,20}pass(word|wd)?\w{0,10}\s{0,3}=\s{0,3}["'][^"'\n$]{4,60}["']\s{0,3};/ nocase
+        $wp_create_literal = /wp_create_user\s{0,3}\(\s{0,3}["'][^"'\n]{1,60}["']\s{0,3},\s{0,3}["'][^"'\n]{1,60}["']/ nocase
+        $wp_insert_literal = /["']user_pass["']\s{0,3}=>\s{0,3}["'][^"'\n]{1,60}["']/ nocase
+        $wp_admin_role = /(set_role\s{0,3}\(|["']role["']\s{0,3}=>)\s{0,3}["']administrator["']/ nocase
+        $wp_caps_literal = /s:13:\\?["']administrator\\?["'];(b:1|s:1:\\?["']1\\?["']|i:1)/
+        $users_insert = /INSERT\s{1,3}INTO\s{1,3}`?[A-Za-z0-9_]{0,20}users`?/ nocase
+        $mage_user_table = /["']admin_user["']/
+        $mage_role_table = /["']admin_role["']/
+        $joomla_group_map = /["'`]#__user_usergroup_map["'`]/
+        $insert = /\binsert\b/ nocase
+    condition:
+        backdoor_php_content and filesize < 200KB and
+        (
+            $wp_create_literal or
+            ($wp_insert_literal and $wp_admin_role) or
+            ($wp_caps_literal and $users_insert) or
+            (
+                $password_literal and $insert and
+                (($mage_user_table and $mage_role_table) or $joomla_group_map)
+            )
+        )
 }

@@ -184,9 +184,23 @@ rule php_chr_chain
     strings:
         $chr = /chr\s{0,2}\(\s{0,2}\d{2,3}\s{0,2}\)\s{0,2}\.\s{0,2}chr\s{0,2}\(\s{0,2}\d{2,3}\s{0,2}\)\s{0,2}\.\s{0,2}chr\s{0,2}\(\s{0,2}\d{2,3}\s{0,2}\)/ nocase
         $pack_chars = /pack\s{0,2}\(\s{0,2}["']c\*["']\s{0,2}(,\s{0,2}(0x[0-9a-fA-F]{2}|\d{2,3})\s{0,2}){4}/ nocase
-        $alias = /\$[A-Za-z_]\w{0,20}\s{0,2}\(\s{0,2}\d{2,3}\s{0,2}\)\s{0,2}\.\s{0,2}\$[A-Za-z_]\w{0,20}\s{0,2}\(\s{0,2}\d{2,3}\s{0,2}\)\s{0,2}\.\s{0,2}\$[A-Za-z_]\w{0,20}\s{0,2}\(\s{0,2}\d{2,3}\s{0,2}\)/
+        // $c(101).$c(118).$c(97): three calls of a variable on a character
+        // code, matched from the end of the first call.
+        $alias = /(\d\)|\d \))\s{0,2}\.\s{0,2}\$[A-Za-z_]\w{0,20}\s{0,2}\(\s{0,2}\d{2,3}\s{0,2}\)\s{0,2}\.\s{0,2}\$[A-Za-z_]\w{0,20}\s{0,2}\(\s{0,2}\d{2,3}\s{0,2}\)/
     condition:
         obfuscation_php_content and any of them
+}
+
+private rule obfuscation_small_bitwise_loader
+{
+    strings:
+        // One computed name and a call in a small file: a "no letters"
+        // loader. A rule's patterns are only searched in files its size
+        // bound allows, so the broad call pattern costs nothing elsewhere.
+        $assign = /=\s{0,2}\(?\s{0,2}["'][^"'\n]{1,60}["']\s{0,2}(\^\s{0,2}~?\s{0,2}(["']|[A-Za-z_][A-Za-z0-9_]{1,30}\s{0,2}[;.])|[|&]\s{0,2}~?\s{0,2}["'])/
+        $call = /\$[A-Za-z_][A-Za-z0-9_]{0,30}\s{0,3}(\[[^\]\n]{1,30}\]\s{0,3})?\(|\b(eval|assert)\s{0,3}\(/
+    condition:
+        filesize < 4KB and $assign and $call
 }
 
 rule php_string_bitwise_obfuscation
@@ -198,12 +212,11 @@ rule php_string_bitwise_obfuscation
     strings:
         // $x = 'abc' ^ 'xyz'; clean PHP almost never assigns the result of a
         // bitwise operator applied to a string literal.
-        $assign = /\$[A-Za-z_]\w{0,30}\s{0,2}=\s{0,2}\(?\s{0,2}["'][^"'\n]{1,60}["']\s{0,2}[\^|&]\s{0,2}~?\s{0,2}(["']|[A-Za-z_][A-Za-z0-9_]{1,30}\s{0,2}[;.])/
+        $assign = /=\s{0,2}\(?\s{0,2}["'][^"'\n]{1,60}["']\s{0,2}(\^\s{0,2}~?\s{0,2}(["']|[A-Za-z_][A-Za-z0-9_]{1,30}\s{0,2}[;.])|[|&]\s{0,2}~?\s{0,2}["'])/
         $paren = /\(\s{0,3}["'][^"'\n]{1,4}["']\s{0,3}\^\s{0,3}["'][^"'\n]{1,4}["']\s{0,3}\)/
-        $call = /\$[A-Za-z_][A-Za-z0-9_]{0,30}\s{0,3}(\[[^\]\n]{1,30}\]\s{0,3})?\(|\b(eval|assert)\s{0,3}\(/
     condition:
         obfuscation_php_content and
-        (#assign >= 5 or $paren or ($assign and $call and filesize < 4KB))
+        (#assign >= 5 or $paren or obfuscation_small_bitwise_loader)
 }
 
 rule php_encoded_php_payload
@@ -322,11 +335,11 @@ rule php_decoder_name_in_variable
     strings:
         // $f = "base64_decode"; ... $f($blob). Clean code names such
         // functions directly; string names of eval-like functions are
-        // only needed to hide them.
-        $name = /=\s{0,3}["'](base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|convert_uudecode|create_function|assert|shell_exec|passthru|system|proc_open|popen|pcntl_exec)["']\s{0,3}[;,)\]]/ nocase
-        $call = /\$[A-Za-z_][A-Za-z0-9_]{0,30}\s{0,3}\(/
+        // only needed to hide them. Names that are also ordinary words
+        // ("system", "assert") are left to the rules that see the call.
+        $name = /=\s{0,3}["'](base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|convert_uudecode|create_function|shell_exec|passthru|proc_open|pcntl_exec)["']\s{0,3}[;,)\]]/ nocase
     condition:
-        obfuscation_php_content and $name and $call
+        obfuscation_php_content and $name
 }
 
 rule php_globals_function_table
@@ -357,7 +370,7 @@ rule php_xor_decoding_loop
         $loop_globals = /\(\s{0,3}\$GLOBALS\s{0,3}\[[^\]]{1,30}\]\s{0,3}\(\s{0,3}\$\w{1,30}\s{0,3}\[\s{0,3}\$\w{1,30}\s{0,3}\]\s{0,3}\)\s{0,3}\^/
         $run1 = /\b(eval|assert|create_function)\s{0,3}\(/ nocase
         $run2 = /\b(gzinflate|gzuncompress|base64_decode)\s{0,3}\(/ nocase
-        $run3 = /\$[A-Za-z_]\w{0,30}\s{0,3}\(\s{0,3}\)\s{0,3};/
+        $run3 = /\$[A-Za-z_]\w{0,30}\s{0,3}\(\)\s{0,3};/
     condition:
         obfuscation_php_content and ($loop or $loop_globals) and $run1 and ($run2 or $run3) and filesize < 300KB
 }

@@ -44,7 +44,7 @@ rule php_command_execution_with_request_input
     strings:
         $exec_var = /\b(system|shell_exec|passthru|popen|proc_open|pcntl_exec)\s{0,3}\(\s{0,3}@?\s{0,3}\$/ nocase
         $exec_plain = /[^\w>:$]exec\s{0,3}\(\s{0,3}@?\s{0,3}\$[a-z_]\w{0,30}\s{0,3}[,)]/ nocase
-        $backtick_var = /=\s{0,3}`\s{0,3}\$[a-z_]\w{0,30}\s{0,3}`/ nocase
+        $backtick_var = /=\s{0,3}`\$[a-z_]\w{0,30}\s{0,3}`/ nocase
         $request = /\$_(GET|POST|REQUEST|COOKIE)\s{0,3}\[/
         $request_all = /\$_(GET|POST|REQUEST|COOKIE)\b/
     condition:
@@ -66,7 +66,7 @@ rule php_webshell_toolkit
         $exec5 = /[^\w>:$]popen\s{0,3}\(/ nocase
         $exec6 = /[^\w>:$.]exec\s{0,3}\(\s{0,3}[$"']/ nocase
         $exec7 = /\bpcntl_exec\s{0,3}\(/ nocase
-        $exec8 = /(=|echo|print|\.)\s{0,3}`\s{0,3}\$[a-z_]\w{0,30}\s{0,3}`/ nocase
+        $exec8 = /(=|echo|print|\.)\s{0,3}`\$[a-z_]\w{0,30}\s{0,3}`/ nocase
 
         $recon1 = "uname -a" nocase
         $recon2 = "/etc/passwd"

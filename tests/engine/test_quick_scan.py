@@ -106,6 +106,45 @@ def test_a_changed_file_with_its_mtime_put_back_is_read_by_its_ctime(
     assert b"lib/helpers.php" in {finding.path for finding in quick.findings}
 
 
+def test_where_attackers_write_content_unlike_the_cache_is_matched_again(
+    site: Path, cache: ScanCache, scanner: FileScanner
+) -> None:
+    # A file whose stamp looks unchanged while its content is not (a clock
+    # turned back, a file system with untrustworthy ctimes): the cached hash
+    # no longer fits, so the uploads file is matched again, not trusted.
+    root = os.fsencode(site)
+    shell = b"wp-content/uploads/2024/05/cache.php"
+    write(site, shell.decode(), SHELL)
+    assert shell in {f.path for f in scanner.scan_tree(root, cache=cache).findings}
+    cache.connection.execute(
+        "UPDATE file_results SET sha256 = ?, finding = NULL WHERE path = ?",
+        ("0" * 64, shell),
+    )
+    cache.connection.commit()
+
+    quick = scanner.scan_tree(root, mode=ScanMode.quick, cache=cache)
+
+    assert shell in {finding.path for finding in quick.findings}
+    assert quick.files_scanned == len(ALWAYS_READ) + 1
+
+
+def test_where_attackers_write_unchanged_content_keeps_its_finding(
+    site: Path, cache: ScanCache, scanner: FileScanner
+) -> None:
+    root = os.fsencode(site)
+    shell = b"wp-content/uploads/2024/05/cache.php"
+    write(site, shell.decode(), SHELL)
+    full = scanner.scan_tree(root, cache=cache)
+
+    with reads_recorded(scanner) as read:
+        quick = scanner.scan_tree(root, mode=ScanMode.quick, cache=cache)
+
+    assert shell in read
+    assert sorted(quick.findings, key=lambda f: f.path) == sorted(
+        full.findings, key=lambda f: f.path
+    )
+
+
 def test_a_cleaned_file_stops_being_reported(
     site: Path, cache: ScanCache, scanner: FileScanner
 ) -> None:

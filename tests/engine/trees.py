@@ -60,9 +60,9 @@ def reads_recorded(scanner: FileScanner) -> Iterator[list[bytes]]:
     read: list[bytes] = []
     original = scanner._local.scan
 
-    def recording(path: bytes, relative: bytes) -> FileResult:
+    def recording(path: bytes, relative: bytes, expected: str = "") -> FileResult:
         read.append(relative)
-        return original(path, relative)
+        return original(path, relative, expected)
 
     scanner._local.scan = recording  # type: ignore[method-assign]
     try:

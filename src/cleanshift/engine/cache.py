@@ -19,8 +19,8 @@ import logging
 import os
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from cleanshift.engine.findings import Finding
 from cleanshift.engine.walker import FileEntry
@@ -49,8 +49,7 @@ CREATE TABLE IF NOT EXISTS file_results (
 Stamp = tuple[int, int, int, int, int]
 
 
-@dataclass(frozen=True)
-class CachedResult:
+class CachedResult(NamedTuple):
     """A file's last result and the stamp it was valid for."""
 
     stamp: Stamp
@@ -112,11 +111,13 @@ class ScanCache:
         )
         results = {}
         for path, device, inode, size, mtime, ctime, sha256, known, finding in rows:
-            try:
-                cached = _finding_from_json(path, finding) if finding else None
-            except (ValueError, TypeError):
-                # An unreadable row is a miss: the file is simply read again.
-                continue
+            cached = None
+            if finding:
+                try:
+                    cached = _finding_from_json(path, finding)
+                except (ValueError, TypeError):
+                    # An unreadable row is a miss: the file is read again.
+                    continue
             results[path] = CachedResult(
                 (device, inode, size, mtime, ctime), sha256, bool(known), cached
             )

@@ -89,7 +89,7 @@ def find_site_roots(relatives: Iterable[bytes]) -> frozenset[bytes]:
 
 def must_read(relative: bytes, site_roots: frozenset[bytes]) -> bool:
     """Whether a quick scan reads this file even if the cache knows it."""
-    directory, name = os.path.split(relative)
+    directory, _, name = relative.rpartition(b"/")
     if name.lower() in ALWAYS_READ_NAMES or directory in site_roots:
         return True
     return _is_writable_folder(directory)

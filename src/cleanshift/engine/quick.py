@@ -6,6 +6,7 @@ See ``cleanshift.engine.cache`` for what keeps a cached result valid and
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sqlite3
@@ -15,6 +16,7 @@ from cleanshift.engine.findings import Finding, ScanReport
 from cleanshift.engine.knowngood import KnownGood
 from cleanshift.engine.locations import must_read
 from cleanshift.engine.walker import FileEntry
+from cleanshift.engine.worker import FileResult
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +64,13 @@ class CacheSession:
         if len(self._rows) >= self.FLUSH_ROWS:
             self.flush()
 
+    def cached_result(self, relative: bytes, result: FileResult) -> FileResult:
+        """A re-read file whose content hashed as cached: its cached verdict."""
+        cached = self.known[relative]
+        return dataclasses.replace(
+            result, finding=cached.finding, known_good=cached.known_good
+        )
+
     def record_failure(self, relative: bytes) -> None:
         """Forget a file that could not be read, so the next scan reads it."""
         if self.cache is not None and relative in self.known:
@@ -104,23 +113,33 @@ def reuse_cached(
     site_roots: frozenset[bytes],
     known_good: KnownGood,
     report: ScanReport,
-) -> list[FileEntry]:
-    """Report cached results of unchanged files; return the files to read."""
+) -> tuple[list[FileEntry], dict[bytes, str]]:
+    """Report cached results of unchanged files; return the files to read.
+
+    Files in places attackers write to are read even when their stamp is
+    unchanged; the second value maps those to their cached hash, so that a
+    file whose content hashes the same keeps its cached verdict without
+    being matched again.
+    """
     to_read = []
+    expected: dict[bytes, str] = {}
     hashes = known_good.hashes
     for entry in entries:
         cached = session.known.get(entry.relative)
         if (
             cached is None
             or cached.stamp != stamp_of(entry)
-            or must_read(entry.relative, site_roots)
             # The store changed since: a file must be matched again, or a
             # finding must give way to a release that now vouches for it.
             or cached.known_good != (bytes.fromhex(cached.sha256) in hashes)
         ):
             to_read.append(entry)
             continue
+        if must_read(entry.relative, site_roots):
+            to_read.append(entry)
+            expected[entry.relative] = cached.sha256
+            continue
         report.files_cached += 1
         if cached.finding is not None:
             report.findings.append(cached.finding)
-    return to_read
+    return to_read, expected

@@ -122,8 +122,11 @@ class FileScanner:
         session = CacheSession(cache, root, self.rules_version)
 
         to_read = entries
+        expected: dict[bytes, str] = {}
         if mode is ScanMode.quick:
-            to_read = reuse_cached(entries, session, site_roots, known_good, report)
+            to_read, expected = reuse_cached(
+                entries, session, site_roots, known_good, report
+            )
         integrity = None
         if mode is ScanMode.deep:
             relatives = (entry.relative for entry in entries)
@@ -132,11 +135,13 @@ class FileScanner:
             progress(report.files_cached, 0, report.files_total)
 
         stopped = False
-        for item in self._scan_entries(to_read, known_good, should_stop):
+        for item in self._scan_entries(to_read, expected, known_good, should_stop):
             if item is None:
                 stopped = True
                 break
             entry, result = item
+            if result.unchanged:
+                result = session.cached_result(entry.relative, result)
             if result.error is not None:
                 report.skipped.append(
                     SkippedFile(result.relative, "unreadable", result.error)
@@ -191,6 +196,7 @@ class FileScanner:
     def _scan_entries(
         self,
         entries: list[FileEntry],
+        expected: dict[bytes, str],
         known_good: KnownGood,
         should_stop: Callable[[], bool] | None,
     ) -> Iterator[tuple[FileEntry, FileResult] | None]:
@@ -201,13 +207,17 @@ class FileScanner:
                 if should_stop and should_stop():
                     yield None
                     return
-                yield entry, self._local.scan(entry.path, entry.relative)
+                sha256 = expected.get(entry.relative, "")
+                yield entry, self._local.scan(entry.path, entry.relative, sha256)
             return
 
         pool = self._ensure_pool(known_good)
         pending: dict[Future[list[FileResult]], Batch] = {}
         for batch in _batches(entries):
-            jobs = [(entry.path, entry.relative) for entry in batch]
+            jobs = [
+                (entry.path, entry.relative, expected.get(entry.relative, ""))
+                for entry in batch
+            ]
             pending[pool.submit(scan_batch, jobs)] = batch
         while pending:
             done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)

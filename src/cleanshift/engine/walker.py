@@ -9,10 +9,12 @@ whatever cannot be read is reported as skipped instead of raising.
 from __future__ import annotations
 
 import logging
+import operator
 import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from cleanshift.engine.findings import SkippedFile
 
@@ -21,9 +23,12 @@ logger = logging.getLogger(__name__)
 DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class FileEntry:
-    """A regular file to scan, with what identifies its content cheaply."""
+class FileEntry(NamedTuple):
+    """A regular file to scan, with what identifies its content cheaply.
+
+    A named tuple rather than a dataclass: a walk makes one per file, and
+    a quick scan is mostly this walk.
+    """
 
     path: bytes
     relative: bytes
@@ -35,6 +40,14 @@ class FileEntry:
 
 
 WalkItem = FileEntry | SkippedFile
+
+
+@dataclass(frozen=True)
+class _Folder:
+    """A folder the walk enters next."""
+
+    path: bytes
+    relative: bytes
 
 
 def walk_tree(
@@ -61,58 +74,88 @@ def walk_tree(
         return
 
     visited = {(root_stat.st_dev, root_stat.st_ino)}
-    yield from _walk_directory(root, b"", visited, follow_symlinks, max_file_size)
+    yield from _walk_directory(root, visited, follow_symlinks, max_file_size)
 
 
 def _walk_directory(
-    directory: bytes,
-    relative: bytes,
+    root: bytes,
     visited: set[tuple[int, int]],
     follow_symlinks: bool,
     max_file_size: int,
 ) -> Iterator[WalkItem]:
+    # Depth first in name order, with a stack of listings rather than
+    # recursion: every file would otherwise pass up through one generator
+    # per level of the tree.
+    stack = [_list_directory(root, b"")]
+    while stack:
+        listing = stack[-1]
+        if isinstance(listing, SkippedFile):
+            stack.pop()
+            yield listing
+            continue
+        entry = next(listing, None)
+        if entry is None:
+            stack.pop()
+            continue
+        directory_entry, relative = entry
+        item = _examine(
+            directory_entry, relative, visited, follow_symlinks, max_file_size
+        )
+        if isinstance(item, _Folder):
+            stack.append(_list_directory(item.path, item.relative))
+        else:
+            yield item
+
+
+def _list_directory(
+    directory: bytes, relative: bytes
+) -> Iterator[tuple[os.DirEntry[bytes], bytes]] | SkippedFile:
+    """The entries of a directory in name order, each with its relative path."""
     try:
         with os.scandir(directory) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
+            entries = sorted(listing, key=_by_name)
     except OSError as error:
-        yield SkippedFile(
+        return SkippedFile(
             relative or b".", "unreadable-directory", error.strerror or ""
         )
-        return
+    prefix = relative + b"/" if relative else b""
+    return iter([(entry, prefix + entry.name) for entry in entries])
 
-    for entry in entries:
-        path = entry.path
-        child = os.path.join(relative, entry.name) if relative else entry.name
+
+def _examine(
+    entry: os.DirEntry[bytes],
+    child: bytes,
+    visited: set[tuple[int, int]],
+    follow_symlinks: bool,
+    max_file_size: int,
+) -> WalkItem | _Folder:
+    """A file or skip to report, or a folder to enter."""
+    path = entry.path
+    try:
+        link_stat = entry.stat(follow_symlinks=False)
+    except OSError as error:
+        return SkippedFile(child, "unreadable", error.strerror or "")
+
+    if stat.S_ISLNK(link_stat.st_mode):
+        if not follow_symlinks:
+            return SkippedFile(child, "symlink", _link_target(path))
         try:
-            link_stat = entry.stat(follow_symlinks=False)
-        except OSError as error:
-            yield SkippedFile(child, "unreadable", error.strerror or "")
-            continue
+            target_stat = os.stat(path)
+        except OSError:
+            return SkippedFile(child, "dangling-link", _link_target(path))
+    else:
+        target_stat = link_stat
 
-        if stat.S_ISLNK(link_stat.st_mode):
-            if not follow_symlinks:
-                yield SkippedFile(child, "symlink", _link_target(path))
-                continue
-            try:
-                target_stat = os.stat(path)
-            except OSError:
-                yield SkippedFile(child, "dangling-link", _link_target(path))
-                continue
-        else:
-            target_stat = link_stat
+    if stat.S_ISDIR(target_stat.st_mode):
+        key = (target_stat.st_dev, target_stat.st_ino)
+        if key in visited:
+            return SkippedFile(child, "symlink-loop", _link_target(path))
+        visited.add(key)
+        return _Folder(path, child)
+    return _classify_file(path, child, target_stat, max_file_size)
 
-        if stat.S_ISDIR(target_stat.st_mode):
-            key = (target_stat.st_dev, target_stat.st_ino)
-            if key in visited:
-                yield SkippedFile(child, "symlink-loop", _link_target(path))
-                continue
-            visited.add(key)
-            yield from _walk_directory(
-                path, child, visited, follow_symlinks, max_file_size
-            )
-            continue
 
-        yield _classify_file(path, child, target_stat, max_file_size)
+_by_name = operator.attrgetter("name")
 
 
 def _classify_file(

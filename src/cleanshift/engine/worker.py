@@ -32,7 +32,9 @@ class FileResult:
     """What reading one file gave: its hash and at most one finding, or an error.
 
     ``known_good`` means the hash belongs to a known release, so the rules
-    were not run on it.
+    were not run on it. ``unchanged`` means the content hashed to what the
+    caller expected (the cached hash), so the rules were not run on it
+    either and the cached verdict stands.
     """
 
     relative: bytes
@@ -41,6 +43,7 @@ class FileResult:
     error: str | None = None
     sha256: str = ""
     known_good: bool = False
+    unchanged: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,8 +69,8 @@ class RuleScanner:
         self.settings = settings or WorkerSettings()
         self.info: dict[str, RuleInfo] = {}
 
-    def scan(self, path: bytes, relative: bytes) -> FileResult:
-        """Read, hash and (unless known good) match one file."""
+    def scan(self, path: bytes, relative: bytes, expected: str = "") -> FileResult:
+        """Read, hash and (unless known good or as ``expected``) match one file."""
         try:
             data = self._read(path)
         except OSError as error:
@@ -77,6 +80,10 @@ class RuleScanner:
         if digest in self.settings.known_good:
             return FileResult(
                 relative, len(data), None, sha256=digest.hex(), known_good=True
+            )
+        if expected and digest.hex() == expected:
+            return FileResult(
+                relative, len(data), None, sha256=expected, unchanged=True
             )
 
         name = os.path.basename(relative).decode("utf-8", "replace")
@@ -179,7 +186,7 @@ def init_worker(serialized_rules: bytes, settings: WorkerSettings) -> None:
     _worker = RuleScanner(rules, settings)
 
 
-def scan_batch(batch: list[tuple[bytes, bytes]]) -> list[FileResult]:
-    """Pool task: scan each ``(path, relative)`` of a batch."""
+def scan_batch(batch: list[tuple[bytes, bytes, str]]) -> list[FileResult]:
+    """Pool task: scan each ``(path, relative, expected sha256)`` of a batch."""
     assert _worker is not None, "worker started without rules"
-    return [_worker.scan(path, relative) for path, relative in batch]
+    return [_worker.scan(*job) for job in batch]

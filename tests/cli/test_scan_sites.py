@@ -18,6 +18,7 @@ from tests.dbscan.conftest import ScratchDatabase
 from tests.dbscan.test_site import write_wp_config
 from tests.dbscan.wordpress_content import build_clean_wordpress
 from tests.dbscan.wordpress_injections import inject_everything
+from tests.dbscan.wordpress_schema import create_wordpress_tables, insert_option
 
 CONTACT_FORM_7 = CORPUS / "clean" / "contact-form-7"
 
@@ -97,6 +98,29 @@ def test_current_plugin_code_carries_no_plugin_advisory(
 
     document = json.loads(result.stdout)
     assert vulnerability_ids(document) == expected_ids(feed, {"wordpress": "6.1.9"})
+
+
+def test_vulnerabilities_say_whether_the_plugin_is_active(
+    wordpress_site: Path, feed: dict[str, Any], test_database: ScratchDatabase
+) -> None:
+    add_contact_form_7(wordpress_site, "5.3.1")
+    write_wp_config(wordpress_site, test_database.name, plugins=())
+    create_wordpress_tables(test_database, tables=("options",))
+    insert_option(
+        test_database, "wp_", "active_plugins", ["contact-form-7/wp-contact-form-7.php"]
+    )
+
+    result = cleanshift(
+        "scan", str(wordpress_site), "--vulndb", str(SAMPLE), "--format", "json"
+    )
+
+    document = json.loads(result.stdout)
+    active = {
+        (f["location"]["software_type"], f["details"]["active"])
+        for f in document["findings"]
+        if f["type"] == "vulnerability"
+    }
+    assert active == {("core", None), ("plugin", True)}
 
 
 def test_deep_scan_reads_the_database_through_wp_config(

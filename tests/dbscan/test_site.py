@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -65,8 +66,12 @@ def write_wp_config(
     host: str = f"{MARIADB_HOST}:{MARIADB_PORT}",
     user: str = MARIADB_USER,
     password: str = MARIADB_PASSWORD,
+    plugins: Iterable[str] = ACTIVE_PLUGINS,
 ) -> Path:
-    """A WordPress site folder whose wp-config.php points at ``database``."""
+    """A WordPress site folder whose wp-config.php points at ``database``.
+
+    ``plugins`` are main files placed in ``wp-content/plugins``.
+    """
     site.mkdir(parents=True, exist_ok=True)
     (site / "wp-config.php").write_text(
         WP_CONFIG.format(
@@ -78,7 +83,7 @@ def write_wp_config(
             site_url=SITE_URL,
         )
     )
-    make_plugins_dir(site, ACTIVE_PLUGINS)
+    make_plugins_dir(site, plugins)
     return site
 
 

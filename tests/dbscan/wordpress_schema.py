@@ -83,6 +83,19 @@ CREATE TABLE {prefix}usermeta (
 ) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci
 """
 
+# A multisite network's settings, from the same file's ms_global_tables.
+NETWORK_SCHEMA = """
+CREATE TABLE {prefix}sitemeta (
+    meta_id bigint(20) unsigned NOT NULL auto_increment,
+    site_id bigint(20) unsigned NOT NULL default '0',
+    meta_key varchar(255) default NULL,
+    meta_value longtext,
+    PRIMARY KEY  (meta_id),
+    KEY meta_key (meta_key(191)),
+    KEY site_id (site_id)
+) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci
+"""
+
 WORDPRESS_TABLES = ("options", "posts", "users", "usermeta")
 PhpData = (
     None
@@ -140,6 +153,23 @@ def insert_option(
         f"INSERT INTO {prefix}options (option_name, option_value, autoload) "
         "VALUES (%s, %s, %s)",
         (name, text, autoload),
+    )
+
+
+def create_network_tables(database: ScratchDatabase, prefix: str = "wp_") -> None:
+    """Create the network table a multisite install adds: ``sitemeta``."""
+    database.execute(NETWORK_SCHEMA.format(prefix=prefix))
+
+
+def insert_network_option(
+    database: ScratchDatabase, prefix: str, name: str, value: PhpData, network: int = 1
+) -> None:
+    """Add a network option, as ``update_network_option`` does on multisite."""
+    text = value if isinstance(value, str) else php_serialize(value)
+    database.execute(
+        f"INSERT INTO {prefix}sitemeta (site_id, meta_key, meta_value) "
+        "VALUES (%s, %s, %s)",
+        (network, name, text),
     )
 
 

@@ -11,6 +11,9 @@ import pytest
 
 from cleanshift.sites.discovery import Site
 
+# The real MariaDB databases of the database-scan tests, for activation flags.
+from tests.dbscan.conftest import make_database, test_database  # noqa: F401
+
 SILENCE = "<?php\n// Nothing to see here.\n"
 
 

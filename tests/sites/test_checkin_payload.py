@@ -9,10 +9,13 @@ from pathlib import Path
 
 import httpx
 
+from cleanshift.agent.daemon import Agent
 from cleanshift.api.schemas import CheckinRequest
 from cleanshift.sites.discovery import discover_sites
 from cleanshift.sites.vhosts import VirtualHost
 from tests.conftest import MakeServer, MakeUser
+from tests.dbscan.conftest import ScratchDatabase
+from tests.dbscan.test_activation import activate, build_wordpress
 from tests.sites.conftest import SiteFactory, write
 
 
@@ -90,3 +93,36 @@ def test_control_plane_stores_what_discovery_found(
     }
     assert [t["slug"] for t in wordpress["themes"]] == ["twentytwentyfour"]
     assert len(detail["sites"]) == 3
+
+
+def test_agent_reports_which_plugins_and_themes_are_active(
+    client: httpx.Client,
+    make_user: MakeUser,
+    make_server: MakeServer,
+    sites: SiteFactory,
+    test_database: ScratchDatabase,
+    tmp_path: Path,
+) -> None:
+    user = make_user()
+    server = make_server(user)
+    build_wordpress(sites, test_database.name)
+    activate(test_database, ["akismet/akismet.php"], "storefront-child", "storefront")
+    agent = Agent(
+        str(client.base_url), server.agent_token, [sites.web_root], tmp_path / "agent"
+    )
+
+    with agent._client:
+        agent.checkin()
+
+    detail = client.get(f"/v1/servers/{server.id}", headers=user.headers).json()
+    [wordpress] = detail["sites"]
+    assert {p["slug"]: p["active"] for p in wordpress["plugins"]} == {
+        "akismet": True,
+        "contact-form-7": False,
+        "cache": True,
+    }
+    assert {t["slug"]: t["active"] for t in wordpress["themes"]} == {
+        "storefront-child": True,
+        "storefront": True,
+        "twentytwentyfour": False,
+    }

@@ -19,6 +19,7 @@ from cleanshift.agent.connection import SocketLink
 from cleanshift.agent.health import read_health
 from cleanshift.agent.outbox import Outbox
 from cleanshift.agent.tasks import ScanTask
+from cleanshift.dbscan.activation import fill_activations
 from cleanshift.engine.scanner import FileScanner
 from cleanshift.remediation.runner import RemediationContext, execute_remediation
 from cleanshift.sites.discovery import Site, discover_sites
@@ -160,9 +161,13 @@ class Agent:
         return float(answer.get("checkin_interval", 60))
 
     def sites(self) -> list[Site]:
-        """The sites under the web roots, found again every few minutes."""
+        """The sites under the web roots, found again every few minutes.
+
+        WordPress plugins and themes are marked active or not from each
+        site's database, where it can be read.
+        """
         if not self._sites_at or time.monotonic() - self._sites_at > REDISCOVER_SECONDS:
-            self._sites = discover_sites(self.web_roots)
+            self._sites = fill_activations(discover_sites(self.web_roots))
             self._sites_at = time.monotonic()
             logger.info("found %d site(s)", len(self._sites))
         return self._sites

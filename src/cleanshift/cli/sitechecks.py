@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cleanshift.cli.vulndb import detect_format
+from cleanshift.dbscan.activation import fill_activations
 from cleanshift.dbscan.deep import scan_site_databases
 from cleanshift.services.vulnerabilities import parse_feed
 from cleanshift.sites.discovery import discover_sites
@@ -40,13 +41,15 @@ def check_sites(
 ) -> SiteChecks:
     """Vulnerabilities (with a feed) and database injections (deep) under ``root``.
 
-    Paths in the findings are relative to ``root``, like file findings.
+    With a feed, each WordPress site's database is also asked which plugins
+    and themes are active, and each vulnerability finding says so. Paths in
+    the findings are relative to ``root``, like file findings.
     """
     checks = SiteChecks()
     sites = discover_sites([root], virtual_hosts=[])
     base = os.fspath(root)
     if vulndb is not None:
-        for site in sites:
+        for site in fill_activations(sites):
             inventory = inventory_for(
                 site.cms, site.cms_version, site.plugins, site.themes
             )

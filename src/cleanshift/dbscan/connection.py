@@ -125,6 +125,16 @@ def connect_read_only(
     return opened
 
 
+def close_quietly(connection: Connection) -> None:
+    """Close the connection; one the server already dropped is no error."""
+    try:
+        connection.close()
+    except MYSQL_ERRORS:
+        # Closing a connection the server already dropped raises; nothing is
+        # lost by ignoring it.
+        logger.debug("database connection was already closed")
+
+
 def describe_mysql_error(error: BaseException) -> str:
     """A one-line message for a PyMySQL error: the server's code and text."""
     if len(error.args) >= 2 and isinstance(error.args[0], int):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yara_x
 
-from cleanshift.dbscan.connection import MYSQL_ERRORS, Connection, connect_read_only
+from cleanshift.dbscan.connection import close_quietly, connect_read_only
 from cleanshift.dbscan.context import ScanContext, run_scan
 from cleanshift.dbscan.drupal import run_drupal_checks
 from cleanshift.dbscan.errors import CredentialsError, DatabaseAccessError
@@ -87,15 +87,6 @@ def scan_site_database(
             report=report,
         )
     finally:
-        _close(connection)
+        close_quietly(connection)
     report.duration = time.monotonic() - started
     return report
-
-
-def _close(connection: Connection) -> None:
-    try:
-        connection.close()
-    except MYSQL_ERRORS:
-        # Closing a connection the server already dropped raises; nothing is
-        # lost by ignoring it.
-        logger.debug("database connection was already closed")

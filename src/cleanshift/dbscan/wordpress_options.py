@@ -11,7 +11,7 @@ import logging
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from cleanshift.dbscan.connection import quote_identifier
+from cleanshift.dbscan.connection import Connection, quote_identifier
 from cleanshift.dbscan.context import ScanContext
 from cleanshift.dbscan.errors import DbScanError, PhpSerializationError
 from cleanshift.dbscan.findings import DatabaseFinding
@@ -22,24 +22,39 @@ from cleanshift.dbscan.phpserial import SerialValue, iter_strings, loads
 logger = logging.getLogger(__name__)
 
 
-def _read_option(context: ScanContext, table: str, name: str) -> tuple[int, str] | None:
-    context.require(table)
-    rows = context.query(
-        f"SELECT option_id, option_value FROM {quote_identifier(table)} "  # noqa: S608
-        "WHERE option_name = %s",
-        (name,),
-    )
-    context.report.rows_scanned += len(rows)
-    return (rows[0][0], str(rows[0][1])) if rows else None
+def read_option(
+    connection: Connection, table: str, name: str
+) -> tuple[int, str] | None:
+    """The id and value of the option ``name`` in ``table``, None when unset."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT option_id, option_value FROM {quote_identifier(table)} "  # noqa: S608
+            "WHERE option_name = %s",
+            (name,),
+        )
+        row = cursor.fetchone()
+    return (row[0], str(row[1])) if row else None
 
 
-def _parse_option(name: str, value: str) -> SerialValue:
+def parse_option(name: str, value: str) -> SerialValue:
+    """A PHP-serialised option value as plain data.
+
+    Raises ``DbScanError`` naming the option when the value is malformed.
+    """
     try:
         return loads(value)
     except PhpSerializationError as error:
         raise DbScanError(
             f"option {name} is not readable PHP serialisation: {error}"
         ) from error
+
+
+def _read_option(context: ScanContext, table: str, name: str) -> tuple[int, str] | None:
+    context.require(table)
+    option = read_option(context.connection, table, name)
+    if option is not None:
+        context.report.rows_scanned += 1
+    return option
 
 
 def check_site_urls(context: ScanContext, table: str, site_url: str | None) -> None:
@@ -99,7 +114,7 @@ def check_active_plugins(
     if option is None:
         return
     option_id, value = option
-    plugins = _parse_option("active_plugins", value)
+    plugins = parse_option("active_plugins", value)
     if not isinstance(plugins, dict):
         raise DbScanError("option active_plugins is not an array")
 
@@ -160,7 +175,7 @@ def check_cron(context: ScanContext, table: str) -> None:
     if option is None:
         return
     option_id, value = option
-    schedule = _parse_option("cron", value)
+    schedule = parse_option("cron", value)
     if not isinstance(schedule, dict):
         raise DbScanError("option cron is not an array")
 

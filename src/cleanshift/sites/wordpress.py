@@ -33,10 +33,13 @@ def detect_wordpress(reader: WebRootReader, site_dir: bytes) -> Detection | None
     """WordPress at ``site_dir``: core version, plugins and themes.
 
     Plugins and themes carry ``active: None``: which ones are switched on is
-    kept in the database (``active_plugins``, ``stylesheet``), not in files,
-    and is filled in by the database scan. Must-use plugins are listed with
-    the others, with ``must_use: True`` and ``active: True``, because
-    WordPress loads every one of them on every request.
+    kept in the database (``active_plugins``, ``stylesheet``, ``template``),
+    not in files. Discovery reads files only; the agent and ``cleanshift
+    scan`` then fill the flags from the site's database with
+    ``cleanshift.dbscan.activation.fill_activation``, and leave None where
+    that database cannot be read. Must-use plugins are listed with the
+    others, with ``must_use: True`` and ``active: True``, because WordPress
+    loads every one of them on every request.
     """
     if not has_files(reader, site_dir, VERSION_FILE):
         return None

@@ -66,6 +66,8 @@ def vulnerability_finding(site_path: str, match: VulnerabilityMatch) -> dict[str
         "details": {
             "cvss_vector": advisory.cvss_vector,
             "installed_version": str(match.installed_version),
+            # None when unknown: core, or a site whose database was not read.
+            "active": match.active,
             "patched_version": patched,
             "no_known_fix": patched is None,
             "remediation": (

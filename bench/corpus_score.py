@@ -15,6 +15,7 @@ met, 1 otherwise, 2 when a corpus folder is missing.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -24,9 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-import yara_x  # noqa: E402
-
 from cleanshift.engine.rules import compile_rules  # noqa: E402
+from cleanshift.engine.worker import RuleScanner  # noqa: E402
 
 DEFAULT_CORPUS = Path("/work/shared/corpus")
 DEFAULT_WORDPRESS = ROOT / ".cache" / "wordpress" / "usr" / "share" / "wordpress"
@@ -114,21 +114,18 @@ def iter_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
 
 
-def scan_file(
-    scanner: yara_x.Scanner, path: Path, root: Path, data: bytes
-) -> list[str]:
-    """The names of the rules matching one file, with the globals set for it."""
-    scanner.set_global("file_name", path.name)
-    suffix = path.suffix.lower()
-    scanner.set_global("file_ext", suffix[1:] if suffix else "")
-    scanner.set_global("rel_path", path.relative_to(root).as_posix())
-    results = scanner.scan(data)
-    return [f"{rule.namespace}.{rule.identifier}" for rule in results.matching_rules]
+def scan_file(scanner: RuleScanner, path: Path, root: Path) -> list[str]:
+    """The rules behind the engine's finding on one file, none if it is clean.
+
+    The engine's own per-file scan, so that what is scored is what ships:
+    the globals it sets, and packed files judged by the code they unpack to.
+    """
+    relative = os.fsencode(path.relative_to(root))
+    result = scanner.scan(os.fsencode(path), relative)
+    return list(result.finding.matched_rules) if result.finding else []
 
 
-def score_set(
-    scanner: yara_x.Scanner, name: str, root: Path, malicious: bool
-) -> SetScore:
+def score_set(scanner: RuleScanner, name: str, root: Path, malicious: bool) -> SetScore:
     """Scan every file of one sample folder and count what was flagged."""
     score = SetScore(name=name, malicious=malicious)
     for path in iter_files(root):
@@ -136,7 +133,7 @@ def score_set(
         if malicious and not can_carry_code(data):
             continue
         score.files += 1
-        matches = scan_file(scanner, path, root, data)
+        matches = scan_file(scanner, path, root)
         if matches:
             score.flagged += 1
         rel = path.relative_to(root).as_posix()
@@ -210,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     folders.append(("wordpress", args.wordpress, False))
 
-    scanner = yara_x.Scanner(compile_rules())
+    scanner = RuleScanner(compile_rules())
     scores = []
     for name, root, malicious in folders:
         started = time.perf_counter()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from cleanshift.dbscan.phplexer import (
+from cleanshift.phplexer import (
     UNKNOWN,
     PhpKey,
     PhpValue,

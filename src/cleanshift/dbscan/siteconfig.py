@@ -21,8 +21,8 @@ from cleanshift.dbscan.credentials import (
     read_config_text,
 )
 from cleanshift.dbscan.errors import CredentialsError
-from cleanshift.dbscan.phplexer import PhpValue
 from cleanshift.dbscan.phptext import read_php_config
+from cleanshift.phplexer import PhpValue
 
 logger = logging.getLogger(__name__)
 

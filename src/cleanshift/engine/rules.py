@@ -35,6 +35,10 @@ class RuleInfo:
     severity: str
     family: str
     threat_type: str
+    # A packer rule flags code hidden behind decoders; when the file unpacks
+    # statically (see ``cleanshift.engine.unpack``) its payload is judged
+    # instead.
+    packer: bool = False
 
 
 def rule_files(rules_dir: Path = RULES_DIR) -> list[Path]:
@@ -82,6 +86,7 @@ def describe_rule(rule: yara_x.Rule) -> RuleInfo:
         severity=severity,
         family=str(meta["family"]),
         threat_type=_contract_type(str(meta.get("type", "malware"))),
+        packer=meta.get("packer") is True,
     )
 
 

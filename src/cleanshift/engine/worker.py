@@ -7,6 +7,7 @@ gets back ``FileResult``s, so file contents never cross a process boundary.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import logging
@@ -19,6 +20,7 @@ import yara_x
 
 from cleanshift.engine.findings import SEVERITY_ORDER, Finding
 from cleanshift.engine.rules import RuleInfo, describe_rule
+from cleanshift.engine.unpack import unpack
 
 logger = logging.getLogger(__name__)
 
@@ -99,9 +101,51 @@ class RuleScanner:
             return FileResult(relative, len(data), None, f"scan error: {error}")
 
         finding = None
-        if results.matching_rules:
-            finding = self._finding(relative, data, digest, results.matching_rules)
+        matched = list(results.matching_rules)
+        if matched and all(self._describe(rule).packer for rule in matched):
+            finding = self._judge_packed(relative, data, digest, matched)
+        elif matched:
+            finding = self._finding(relative, data, digest, matched)
         return FileResult(relative, len(data), finding, sha256=digest.hex())
+
+    def _judge_packed(
+        self,
+        relative: bytes,
+        data: bytes,
+        digest: bytes,
+        packer_rules: Sequence[yara_x.Rule],
+    ) -> Finding | None:
+        """The verdict on a file that only packer rules flagged.
+
+        Encoded commercial extensions and packed malware share the wrapper;
+        when it unpacks statically, the code inside decides. Code the rules
+        find nothing in makes the file clean; a wrapper that does not unpack
+        stays flagged.
+        """
+        outer = self._finding(relative, data, digest, packer_rules)
+        unpacked = unpack(data)
+        if unpacked is None:
+            return outer
+        for payload in unpacked.payloads:
+            try:
+                inner = list(self.scanner.scan(b"<?php " + payload).matching_rules)
+            except (yara_x.TimeoutError, yara_x.ScanError):
+                return outer
+            if inner:
+                found = self._finding(relative, payload, digest, inner)
+                return dataclasses.replace(
+                    found,
+                    title=f"{found.title} (in code packed {unpacked.layers} "
+                    "layer(s) deep)",
+                    line=outer.line,
+                    offset=outer.offset,
+                    snippet=outer.snippet,
+                    matched_rules=outer.matched_rules + found.matched_rules,
+                )
+        logger.debug(
+            "%r unpacks (%d layers) to code no rule flags", relative, unpacked.layers
+        )
+        return None
 
     def _read(self, path: bytes) -> bytes:
         # The walk saw a regular file, but the tree is the attacker's: by now

@@ -9,10 +9,14 @@
 
     Commercially encoded extensions are the exception: they evaluate packed
     code too. Where the packing sits tells them apart from packed malware
-    only in one shape, whole method bodies of a declared class (see
-    obfuscation_packed_code_in_class_method); a file that is nothing but a
-    packed eval is flagged whoever wrote it, because the payload cannot be
-    read without decompressing it.
+    in one shape, whole method bodies of a declared class (see
+    obfuscation_packed_code_in_class_method). For the rest the code inside
+    decides: rules marked ``packer = true`` flag the wrapper rather than
+    what it hides, and when a file flagged only by them unpacks statically
+    (literals run through decoders and eval'd, layer after layer), the
+    scanner judges the unpacked code instead. A packed web shell is then
+    reported as what it is, an encoded extension whose code is clean is
+    not, and a wrapper that does not unpack stays flagged.
 */
 
 private rule obfuscation_php_content
@@ -83,6 +87,7 @@ rule php_eval_of_decoded_payload
         description = "Evaluates PHP code produced by a decoder such as gzinflate, str_rot13 or base64_decode, the classic way to hide a payload."
         severity = "critical"
         family = "obfuscation"
+        packer = true
     strings:
         // eval(gzinflate(...)), eval("?>".gzuncompress(...)), assert(...).
         // WordPress decodes data but never hands the result to eval. The
@@ -90,12 +95,9 @@ rule php_eval_of_decoded_payload
         // with no request input and no top-level code, the layout of
         // encoded extensions; the other forms below never do.
         $eval_packed = /\b(eval|assert)\s{0,5}\(\s{0,5}(["']\?>["']\s{0,3}\.\s{0,3})?@?\s{0,3}(gzinflate|gzuncompress|gzdecode|str_rot13|strrev|convert_uudecode|hex2bin|rawurldecode|urldecode|bzdecompress|pack|strtr|str_replace|substr|htmlspecialchars_decode)\s{0,5}\(/ nocase
-        // eval(base64_decode(...)) of a variable or expression; a plain
-        // base64 literal is judged by what it decodes to (see below).
+        // eval(base64_decode(...)); when its argument is a literal, the
+        // scanner unpacks it and judges what it decodes to.
         $eval_b64 = /\b(eval|assert)\s{0,5}\(\s{0,5}(["']\?>["']\s{0,3}\.\s{0,3})?@?\s{0,3}base64_decode\s{0,5}\(/ nocase
-        $eval_b64_literal = /\b(eval|assert)\s{0,5}\(\s{0,5}(["']\?>["']\s{0,3}\.\s{0,3})?@?\s{0,3}base64_decode\s{0,5}\(\s{0,3}["'][A-Za-z0-9+\/=]{16}/ nocase
-        // A loader that reads its own file to find the rest of the payload.
-        $self_read = "__FILE__"
         // eval($f(...)) or eval(${$x}[..]): the decoder is reached through a
         // variable; counted when its name was hidden with escapes or kept
         // in a string, as obfuscators do.
@@ -129,11 +131,7 @@ rule php_eval_of_decoded_payload
             $eval_varvar or $eval_varfunc_nested or any of ($preg_e*) or
             ($eval_varfunc and ($escaped_name or $plain_name or any of ($b64_*))) or
             (
-                (
-                    $eval_packed or
-                    ($eval_b64 and not $eval_b64_literal) or
-                    ($eval_b64_literal and (any of ($b64_*) or $self_read))
-                ) and
+                ($eval_packed or $eval_b64) and
                 not obfuscation_packed_code_in_class_method
             )
         )
@@ -145,6 +143,7 @@ rule php_nested_decoders
         description = "Unpacks a string through two or more nested decoders (base64, gzip, rot13, reverse), typical of packed PHP malware."
         severity = "high"
         family = "obfuscation"
+        packer = true
     strings:
         // Clean code may decode once; nesting decoders on a literal blob is
         // what obfuscators emit. Encoded extensions nest them inside their
@@ -296,6 +295,7 @@ rule php_long_encoded_blob_decoded
         description = "Decodes a very long base64 or hex string literal embedded in the file, typical of packed PHP payloads."
         severity = "medium"
         family = "obfuscation"
+        packer = true
     strings:
         // A decoder applied to a multi-kilobyte literal; WordPress ships no
         // such blob in PHP (its inline images are built, not decoded).

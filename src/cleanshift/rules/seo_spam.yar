@@ -48,7 +48,7 @@ rule seo_search_engine_cloaking
         $fetch_var = /\b(file_get_contents|curl_setopt)\s{0,3}\([^;\n]{0,40}\$[a-z_]\w{0,30}/ nocase
         $redirect = /header\s{0,3}\(\s{0,3}["']Location:\s{0,3}https?:\/\//
         $echo_remote = /\becho\s{1,3}(file_get_contents|\$\w{1,30})/
-        $run = /\b(eval|preg_replace|assert)\s{0,3}\(/
+        $run = /\b(eval|assert)\s{0,3}\(/
     condition:
         seo_php_content and $ua and ($bots or $bot_list) and filesize < 100KB and
         (

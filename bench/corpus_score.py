@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from cleanshift.engine.rules import compile_rules  # noqa: E402
+from cleanshift.engine.rules import default_plain_rules, default_rules  # noqa: E402
 from cleanshift.engine.worker import RuleScanner  # noqa: E402
 
 DEFAULT_CORPUS = Path("/work/shared/corpus")
@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     folders.append(("wordpress", args.wordpress, False))
 
-    scanner = RuleScanner(compile_rules())
+    scanner = RuleScanner(default_rules(), plain_rules=default_plain_rules())
     scores = []
     for name, root, malicious in folders:
         started = time.perf_counter()

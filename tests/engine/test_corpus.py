@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from bench.corpus_score import MAX_FLAGGED, MIN_RECALL, SetScore, score_set
 
-from cleanshift.engine.rules import compile_rules
+from cleanshift.engine.rules import default_plain_rules, default_rules
 from cleanshift.engine.worker import RuleScanner
 from tests.conftest import CORPUS, WORDPRESS_TREE
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def scanner() -> RuleScanner:
-    return RuleScanner(compile_rules())
+    return RuleScanner(default_rules(), plain_rules=default_plain_rules())
 
 
 def test_malicious_recall_is_at_least_95_percent(scanner: RuleScanner) -> None:

@@ -254,3 +254,26 @@ def rule_source(name: str, marker: str) -> bytes:
         f'  strings:\n    $m = "{marker}"\n'
         f"  condition:\n    $m\n}}\n"
     ).encode()
+
+
+def test_results_written_by_another_process_are_seen(
+    tmp_path: Path, site: Path, cache: ScanCache
+) -> None:
+    # The cache keeps what it loaded between scans; a write through another
+    # connection (another scan process) must make it read again.
+    root = os.fsencode(site)
+    with FileScanner(workers=1) as scanner:
+        scanner.scan_tree(root, cache=cache)
+        version = scanner.rules_version
+    first = cache.load(root, version)
+    other = ScanCache.open(cache.path)
+    try:
+        other.forget(root, [b"lib/helpers.php"])
+    finally:
+        other.close()
+
+    again = cache.load(root, version)
+
+    assert b"lib/helpers.php" in first
+    assert b"lib/helpers.php" not in again
+    assert set(first) - set(again) == {b"lib/helpers.php"}

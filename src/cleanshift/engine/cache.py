@@ -50,12 +50,38 @@ Stamp = tuple[int, int, int, int, int]
 
 
 class CachedResult(NamedTuple):
-    """A file's last result and the stamp it was valid for."""
+    """A file's last result and the stamp it was valid for, as stored.
 
-    stamp: Stamp
+    A quick scan loads one per file of the tree, so the row is kept as it
+    comes and the finding is decoded only when asked for.
+    """
+
+    path: bytes
+    device: int
+    inode: int
+    size: int
+    mtime_ns: int
+    ctime_ns: int
     sha256: str
-    known_good: bool
-    finding: Finding | None
+    known: int
+    finding_json: str | None
+
+    @property
+    def stamp(self) -> Stamp:
+        """What must be unchanged for this result to stand."""
+        return (self.device, self.inode, self.size, self.mtime_ns, self.ctime_ns)
+
+    @property
+    def known_good(self) -> bool:
+        """Whether the hash belonged to a known release when matched."""
+        return bool(self.known)
+
+    @property
+    def finding(self) -> Finding | None:
+        """The finding, or None for a clean file (rows are checked on load)."""
+        if not self.finding_json:
+            return None
+        return _finding_from_json(self.path, self.finding_json)
 
 
 def default_cache_dir() -> Path:
@@ -76,11 +102,17 @@ def stamp_of(entry: FileEntry) -> Stamp:
 
 
 class ScanCache:
-    """One SQLite file of results; open it with ``open`` and close it after."""
+    """One SQLite file of results; open it with ``open`` and close it after.
+
+    The rows last loaded are kept until this connection writes or SQLite's
+    ``data_version`` shows that another connection did, so that a process
+    that scans the same tree again and again (the agent) reads them once.
+    """
 
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self.connection = connection
         self.path = path
+        self._loaded: tuple[bytes, str, int, dict[bytes, CachedResult]] | None = None
 
     @classmethod
     def open(cls, path: Path) -> ScanCache:
@@ -102,25 +134,37 @@ class ScanCache:
         self.connection.close()
 
     def load(self, root: bytes, rules_version: str) -> dict[bytes, CachedResult]:
-        """Every result cached for ``root`` under this rule set, by path."""
+        """Every result cached for ``root`` under this rule set, by path.
+
+        The answer is shared with later calls: do not change it.
+        """
+        version = self.connection.execute("PRAGMA data_version").fetchone()[0]
+        if self._loaded is not None and self._loaded[:3] == (
+            root,
+            rules_version,
+            version,
+        ):
+            return self._loaded[3]
+        results = self._read(root, rules_version)
+        self._loaded = (root, rules_version, version, results)
+        return results
+
+    def _read(self, root: bytes, rules_version: str) -> dict[bytes, CachedResult]:
         rows = self.connection.execute(
             "SELECT path, device, inode, size, mtime_ns, ctime_ns, sha256,"
             " known_good, finding FROM file_results"
             " WHERE root = ? AND rules_version = ?",
             (root, rules_version),
         )
-        results = {}
-        for path, device, inode, size, mtime, ctime, sha256, known, finding in rows:
-            cached = None
-            if finding:
-                try:
-                    cached = _finding_from_json(path, finding)
-                except (ValueError, TypeError):
-                    # An unreadable row is a miss: the file is read again.
-                    continue
-            results[path] = CachedResult(
-                (device, inode, size, mtime, ctime), sha256, bool(known), cached
-            )
+        results = {row[0]: CachedResult._make(row) for row in rows}
+        for path, cached in list(results.items()):
+            if not cached.finding_json:
+                continue
+            try:
+                _finding_from_json(path, cached.finding_json)
+            except (ValueError, TypeError):
+                # An unreadable row is a miss: the file is read again.
+                del results[path]
         return results
 
     def store(
@@ -130,6 +174,10 @@ class ScanCache:
         rows: Iterable[tuple[FileEntry, str, bool, Finding | None]],
     ) -> None:
         """Record ``(entry, sha256, known_good, finding)`` results for ``root``."""
+        rows = list(rows)
+        if not rows:
+            return
+        self._loaded = None
         with self.connection:
             self.connection.executemany(
                 "INSERT OR REPLACE INTO file_results VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -149,6 +197,10 @@ class ScanCache:
 
     def forget(self, root: bytes, paths: Iterable[bytes]) -> None:
         """Drop the rows of files that are gone or could not be read."""
+        paths = list(paths)
+        if not paths:
+            return
+        self._loaded = None
         with self.connection:
             self.connection.executemany(
                 "DELETE FROM file_results WHERE root = ? AND path = ?",

@@ -124,14 +124,16 @@ def reuse_cached(
     to_read = []
     expected: dict[bytes, str] = {}
     hashes = known_good.hashes
+    known = session.known
     for entry in entries:
-        cached = session.known.get(entry.relative)
+        cached = known.get(entry.relative)
         if (
             cached is None
             or cached.stamp != stamp_of(entry)
             # The store changed since: a file must be matched again, or a
             # finding must give way to a release that now vouches for it.
-            or cached.known_good != (bytes.fromhex(cached.sha256) in hashes)
+            or cached.known_good
+            != (bool(hashes) and bytes.fromhex(cached.sha256) in hashes)
         ):
             to_read.append(entry)
             continue

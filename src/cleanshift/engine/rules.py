@@ -21,6 +21,24 @@ REQUIRED_META = ("description", "severity", "family")
 # their file by name.
 GLOBALS: dict[str, str] = {"file_name": "", "file_ext": "", "rel_path": ""}
 
+# Rule files (by stem) whose every rule requires PHP-bearing content: each
+# gates its rules on a private *_php_content rule, and every pattern of that
+# rule holds "<?" or "$_". Content with neither cannot match them, so the
+# scanner matches it against the other files only, and a tree of scripts
+# and stylesheets skips most of the rule set. tests/engine/test_rules.py
+# checks that each file stays gated.
+PHP_ONLY_FILES = frozenset(
+    {
+        "php_backdoors",
+        "php_droppers",
+        "php_mailers",
+        "php_obfuscation",
+        "php_skimmers",
+        "php_webshells",
+    }
+)
+PHP_MARKERS = (b"<?", b"$_")
+
 
 class RuleSetError(Exception):
     """The rule set does not compile or breaks the metadata contract."""
@@ -55,13 +73,17 @@ def rules_version(rules_dir: Path = RULES_DIR) -> str:
     return digest.hexdigest()[:16]
 
 
-def compile_rules(rules_dir: Path = RULES_DIR) -> yara_x.Rules:
-    """Compile every ``*.yar`` file, each in a namespace named after it."""
+def compile_rules(
+    rules_dir: Path = RULES_DIR, *, exclude: frozenset[str] = frozenset()
+) -> yara_x.Rules:
+    """Compile every ``*.yar`` file but ``exclude``, each in a namespace of its name."""
     compiler = yara_x.Compiler()
     for name, default in GLOBALS.items():
         compiler.define_global(name, default)
 
     for path in rule_files(rules_dir):
+        if path.stem in exclude:
+            continue
         compiler.new_namespace(path.stem)
         try:
             compiler.add_source(path.read_text(encoding="utf-8"), origin=str(path))
@@ -100,3 +122,14 @@ def _contract_type(declared: str) -> str:
 def default_rules() -> yara_x.Rules:
     """The shipped rule set, compiled once per process."""
     return compile_rules()
+
+
+@cache
+def default_plain_rules() -> yara_x.Rules:
+    """The shipped rules that can match content holding no PHP."""
+    return compile_rules(exclude=PHP_ONLY_FILES)
+
+
+def may_hold_php(data: bytes) -> bool:
+    """Whether the PHP-only rule files could match this content."""
+    return any(marker in data for marker in PHP_MARKERS)

@@ -71,6 +71,8 @@ class FileScanner:
         rules_version: str | None = None,
     ) -> None:
         self.rules = rules if rules is not None else rule_set.default_rules()
+        # Only the shipped rules are known to split into PHP-only files.
+        self.plain_rules = rule_set.default_plain_rules() if rules is None else None
         self.workers = workers or max(1, os.cpu_count() or 1)
         self.max_file_size = max_file_size
         self.follow_symlinks = follow_symlinks
@@ -80,7 +82,9 @@ class FileScanner:
         elif rules_version is None:
             rules_version = hashlib.sha256(self._serialized_rules()).hexdigest()[:16]
         self.rules_version = rules_version
-        self._local = RuleScanner(self.rules, self._settings(KnownGood()))
+        self._local = RuleScanner(
+            self.rules, self._settings(KnownGood()), self.plain_rules
+        )
         self._pool: ProcessPoolExecutor | None = None
         self._pool_key = ""
 
@@ -257,17 +261,28 @@ class FileScanner:
                 max_workers=self.workers,
                 mp_context=context,
                 initializer=init_worker,
-                initargs=(self._serialized_rules(), self._settings(known_good)),
+                initargs=(
+                    self._serialized_rules(),
+                    self._settings(known_good),
+                    self._serialized_plain_rules(),
+                ),
             )
             self._pool_key = known_good.fingerprint
         return self._pool
 
     def _serialized_rules(self) -> bytes:
         if not self._serialized:
-            buffer = io.BytesIO()
-            self.rules.serialize_into(buffer)
-            self._serialized = buffer.getvalue()
+            self._serialized = _serialize(self.rules)
         return self._serialized
+
+    def _serialized_plain_rules(self) -> bytes:
+        return _serialize(self.plain_rules) if self.plain_rules else b""
+
+
+def _serialize(rules: yara_x.Rules) -> bytes:
+    buffer = io.BytesIO()
+    rules.serialize_into(buffer)
+    return buffer.getvalue()
 
 
 def _deep_checks(

@@ -86,25 +86,27 @@ def _walk_directory(
     # Depth first in name order, with a stack of listings rather than
     # recursion: every file would otherwise pass up through one generator
     # per level of the tree.
-    stack = [_list_directory(root, b"")]
+    top = _list_directory(root, b"")
+    if isinstance(top, SkippedFile):
+        yield top
+        return
+    stack = [top]
     while stack:
-        listing = stack[-1]
-        if isinstance(listing, SkippedFile):
-            stack.pop()
-            yield listing
-            continue
-        entry = next(listing, None)
-        if entry is None:
-            stack.pop()
-            continue
-        directory_entry, relative = entry
-        item = _examine(
-            directory_entry, relative, visited, follow_symlinks, max_file_size
-        )
-        if isinstance(item, _Folder):
-            stack.append(_list_directory(item.path, item.relative))
+        for directory_entry, relative in stack[-1]:
+            item = _examine(
+                directory_entry, relative, visited, follow_symlinks, max_file_size
+            )
+            if not isinstance(item, _Folder):
+                yield item
+                continue
+            listing = _list_directory(item.path, item.relative)
+            if isinstance(listing, SkippedFile):
+                yield listing
+                continue
+            stack.append(listing)
+            break
         else:
-            yield item
+            stack.pop()
 
 
 def _list_directory(
@@ -145,6 +147,17 @@ def _examine(
             return SkippedFile(child, "dangling-link", _link_target(path))
     else:
         target_stat = link_stat
+        if stat.S_ISREG(link_stat.st_mode) and link_stat.st_size <= max_file_size:
+            # The common case, without the checks below.
+            return FileEntry(
+                path,
+                child,
+                link_stat.st_size,
+                link_stat.st_dev,
+                link_stat.st_ino,
+                link_stat.st_mtime_ns,
+                link_stat.st_ctime_ns,
+            )
 
     if stat.S_ISDIR(target_stat.st_mode):
         key = (target_stat.st_dev, target_stat.st_ino)

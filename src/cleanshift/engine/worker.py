@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import yara_x
 
 from cleanshift.engine.findings import SEVERITY_ORDER, Finding
-from cleanshift.engine.rules import RuleInfo, describe_rule
+from cleanshift.engine.rules import RuleInfo, describe_rule, may_hold_php
 from cleanshift.engine.unpack import unpack
 
 logger = logging.getLogger(__name__)
@@ -58,16 +58,21 @@ class WorkerSettings:
 
 
 class RuleScanner:
-    """A yara-x scanner, the metadata of its rules, and the known-good hashes."""
+    """A yara-x scanner, the metadata of its rules, and the known-good hashes.
+
+    With ``plain_rules`` (the rules that can match content holding no PHP,
+    see ``cleanshift.engine.rules.PHP_ONLY_FILES``), content without a PHP
+    tag or superglobal is matched against those alone.
+    """
 
     def __init__(
-        self, rules: yara_x.Rules, settings: WorkerSettings | None = None
+        self,
+        rules: yara_x.Rules,
+        settings: WorkerSettings | None = None,
+        plain_rules: yara_x.Rules | None = None,
     ) -> None:
-        self.scanner = yara_x.Scanner(rules)
-        self.scanner.set_timeout(SCAN_TIMEOUT_SECONDS)
-        # A finding reports one offset per rule, so the scanner need not
-        # record every occurrence of a pattern; conditions are unaffected.
-        self.scanner.fast_scan(True)
+        self.scanner = _yara_scanner(rules)
+        self.plain_scanner = _yara_scanner(plain_rules) if plain_rules else None
         self.settings = settings or WorkerSettings()
         self.info: dict[str, RuleInfo] = {}
 
@@ -88,13 +93,16 @@ class RuleScanner:
                 relative, len(data), None, sha256=expected, unchanged=True
             )
 
+        scanner = self.scanner
+        if self.plain_scanner is not None and not may_hold_php(data):
+            scanner = self.plain_scanner
         name = os.path.basename(relative).decode("utf-8", "replace")
         ext = os.path.splitext(name)[1].lstrip(".").lower()
-        self.scanner.set_global("file_name", name)
-        self.scanner.set_global("file_ext", ext)
-        self.scanner.set_global("rel_path", relative.decode("utf-8", "replace"))
+        scanner.set_global("file_name", name)
+        scanner.set_global("file_ext", ext)
+        scanner.set_global("rel_path", relative.decode("utf-8", "replace"))
         try:
-            results = self.scanner.scan(data)
+            results = scanner.scan(data)
         except yara_x.TimeoutError:
             return FileResult(relative, len(data), None, "rule evaluation timed out")
         except yara_x.ScanError as error:
@@ -202,6 +210,15 @@ class RuleScanner:
         return self.info[key]
 
 
+def _yara_scanner(rules: yara_x.Rules) -> yara_x.Scanner:
+    scanner = yara_x.Scanner(rules)
+    scanner.set_timeout(SCAN_TIMEOUT_SECONDS)
+    # A finding reports one offset per rule, so the scanner need not record
+    # every occurrence of a pattern; conditions are unaffected.
+    scanner.fast_scan(True)
+    return scanner
+
+
 def _first_match(rule: yara_x.Rule) -> tuple[int | None, int]:
     matches = [match for pattern in rule.patterns for match in pattern.matches]
     if not matches:
@@ -223,11 +240,16 @@ def _snippet(data: bytes, offset: int | None, length: int) -> str:
 _worker: RuleScanner | None = None
 
 
-def init_worker(serialized_rules: bytes, settings: WorkerSettings) -> None:
+def init_worker(
+    serialized_rules: bytes, settings: WorkerSettings, serialized_plain: bytes = b""
+) -> None:
     """Pool initializer: load the rules the parent compiled and serialised."""
     global _worker
     rules = yara_x.Rules.deserialize_from(io.BytesIO(serialized_rules))
-    _worker = RuleScanner(rules, settings)
+    plain = None
+    if serialized_plain:
+        plain = yara_x.Rules.deserialize_from(io.BytesIO(serialized_plain))
+    _worker = RuleScanner(rules, settings, plain)
 
 
 def scan_batch(batch: list[tuple[bytes, bytes, str]]) -> list[FileResult]:

@@ -16,6 +16,8 @@ import pytest
 import yara_x
 
 from cleanshift.engine.rules import (
+    PHP_ONLY_FILES,
+    RULES_DIR,
     SEVERITIES,
     compile_rules,
     describe_rule,
@@ -211,3 +213,56 @@ def test_obfuscated_script_hiding_checkout_names_is_flagged(
     assert changed != source
     matches = scan_text(scanner, "license.js", changed)
     assert "js_hex_string_array_obfuscation" in matches, sorted(matches)
+
+
+CONTENT_GATE = re.compile(
+    r"^private rule (\w+_php_content)\s*\{\s*strings:(.*?)"
+    r"condition:\s*any of them\s*\}",
+    re.MULTILINE | re.DOTALL,
+)
+PATTERN_LINE = re.compile(r"^\s*\$\w+\s*=\s*(.+)$", re.MULTILINE)
+# A public rule and the first word of its condition, never reading on into
+# the next rule.
+CONDITION = re.compile(
+    r"^rule (\w+)\b(?:(?!^(?:private )?rule ).)*?condition:\s*(\S+)\s+and\b",
+    re.DOTALL | re.MULTILINE,
+)
+
+
+@pytest.mark.parametrize("stem", sorted(PHP_ONLY_FILES))
+def test_php_only_rule_files_are_gated_on_php_content(stem: str) -> None:
+    # The scanner skips these files for content holding neither "<?" nor
+    # "$_"; that is only safe while every rule needs a pattern with one.
+    source = (RULES_DIR / f"{stem}.yar").read_text()
+    gate = CONTENT_GATE.search(source)
+    assert gate is not None, f"{stem} has no private *_php_content rule"
+    patterns = PATTERN_LINE.findall(gate.group(2))
+    assert patterns
+    for pattern in patterns:
+        assert any(marker in pattern for marker in ('"<?', "/<\\?", "/\\$_")), (
+            f"{stem}: gate pattern {pattern} holds neither <? nor $_"
+        )
+    public = {
+        header.group(2)
+        for header in RULE_HEADER.finditer(source)
+        if not header.group(1)
+    }
+    gated = {
+        match.group(1)
+        for match in CONDITION.finditer(source)
+        if match.group(2) == gate.group(1)
+    }
+    assert public
+    assert public <= gated, f"not gated: {sorted(public - gated)}"
+
+
+def test_content_without_php_markers_matches_no_php_only_rule(
+    scanner: yara_x.Scanner,
+) -> None:
+    # Every malicious sample with the PHP markers taken out: no rule from
+    # a PHP-only file may still fire.
+    for path in sample_files(MALICIOUS):
+        data = path.read_bytes().replace(b"<?", b"< ?").replace(b"$_", b"$ _")
+        results = scanner.scan(data)
+        fired = {rule.namespace for rule in results.matching_rules}
+        assert not fired & PHP_ONLY_FILES, (path.name, sorted(fired))

@@ -64,10 +64,21 @@ def rule_files(rules_dir: Path = RULES_DIR) -> list[Path]:
     return sorted(rules_dir.glob("*.yar"))
 
 
+# Besides the rules, a verdict depends on the code that applies them: which
+# rules a file is matched against and how packed files are judged.
+VERDICT_CODE = tuple(
+    Path(__file__).resolve().parent / name for name in ("worker.py", "unpack.py")
+)
+
+
 def rules_version(rules_dir: Path = RULES_DIR) -> str:
-    """A digest of the rule sources; changes whenever any rule does."""
+    """A digest of the rule sources and the code that applies them.
+
+    It keys cached verdicts, so it changes whenever any rule does, or the
+    way a verdict is reached.
+    """
     digest = hashlib.sha256()
-    for path in rule_files(rules_dir):
+    for path in (*rule_files(rules_dir), *VERDICT_CODE):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -77,3 +77,20 @@ rule php_remote_code_include
     condition:
         dropper_php_content and any of them
 }
+
+rule php_embedded_executable_dropper
+{
+    meta:
+        description = "PHP that carries a native program (ELF or Windows executable) as an escaped string, writes it to disk and runs it."
+        severity = "critical"
+        family = "dropper"
+    strings:
+        // The magic number followed by at least 64 more escaped bytes: a
+        // whole program, not a file-type check.
+        $elf = /["']\\x7[fF]\\x45\\x4[cC]\\x46(\\x[0-9a-fA-F]{2}){64}/
+        $pe = /["']\\x4[dD]\\x5[aA](\\x[0-9a-fA-F]{2}){64}/
+        $write = /\b(file_put_contents|fwrite|fputs)\s{0,3}\(/ nocase
+        $run = /\b(system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s{0,3}\(/ nocase
+    condition:
+        dropper_php_content and ($elf or $pe) and $write and $run
+}

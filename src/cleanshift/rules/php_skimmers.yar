@@ -44,11 +44,13 @@ rule php_payment_data_exfiltration
         // written into the code.
         $post_payment = /\(\s{0,3}\$_POST\s{0,3}(,|\))|\$_POST\s{0,3}\[\s{0,3}["']payment["']/
         $billing = /getBillingAddress\s{0,3}\(\s{0,3}\)/
+        // ... from an order event, or with the order at hand.
+        $order = /getEvent\s{0,3}\(\s{0,3}\)\s{0,3}->\s{0,3}getOrder\s{0,3}\(|["']sales\/order["']/
         $postfields = "CURLOPT_POSTFIELDS"
     condition:
         skimmer_php_content and
         (
-            ($post_payment and $billing and $url_var and $postfields) or
+            ($post_payment and ($billing or $order) and $url_var and $postfields) or
             ((#card1 + #card2 + #card3 + #card4 >= 2) and
              ($mail or $raw_ip or $append or $cookie_set or $email_literal or $geoip or
               ($encode and ($curl or $url_var))))
@@ -87,4 +89,24 @@ rule php_request_data_logger
         $out = /\b(curl_exec|fsockopen|setcookie|mail)\s{0,3}\(|file_get_contents\s{0,3}\(\s{0,3}["']https?:/
     condition:
         skimmer_php_content and ($dump_request or ($implode_post and $encode and $out))
+}
+
+rule php_stored_card_data_reader
+{
+    meta:
+        description = "A standalone script that boots the shop and reads the card data stored with its orders or quotes, the way skimmers harvest a shop's payment tables."
+        severity = "critical"
+        family = "skimmer"
+    strings:
+        // Only entry scripts load the shop by hand; shop code that handles
+        // payments is loaded by the shop and never does.
+        $boot_magento1 = /\b(require|include)(_once)?\s{0,3}\(?\s{0,3}["'][^"'\n]{0,200}app\/Mage\.php["']/
+        $boot_magento2 = /\b(require|include)(_once)?\s{0,3}\(?\s{0,3}["'][^"'\n]{0,200}app\/bootstrap\.php["']/
+        $boot_wordpress = /\b(require|include)(_once)?\s{0,3}\(?\s{0,3}["'][^"'\n]{0,200}wp-load\.php["']/
+        $stored_card = /\b(cc_number_enc|cc_cid_enc|cc_number|cc_cid|cc_exp_month|cc_exp_year|_card_number|_cc_number)\b/
+        $payment_table = /sales(_flat)?_(order|quote)_payment|["']sales\/(order|quote)_payment["']|woocommerce_payment_tokens/
+        $decrypt = /->\s{0,3}decrypt\s{0,3}\(|getCc(Number|Cid)\s{0,3}\(/
+    condition:
+        skimmer_php_content and filesize < 100KB and
+        any of ($boot_*) and $stored_card and ($payment_table or $decrypt)
 }

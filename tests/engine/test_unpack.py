@@ -14,7 +14,12 @@ from pathlib import Path
 import pytest
 
 from cleanshift.engine.rules import compile_rules
-from cleanshift.engine.unpack import MAX_DECODED_BYTES, MAX_LAYERS, unpack
+from cleanshift.engine.unpack import (
+    MAX_DECODED_BYTES,
+    MAX_LAYER_BYTES,
+    MAX_LAYERS,
+    unpack,
+)
 from cleanshift.engine.worker import FileResult, RuleScanner
 
 CLEAN_CLASS = b"""
@@ -154,3 +159,12 @@ def test_more_layers_than_the_limit_are_not_followed() -> None:
 )
 def test_malformed_or_unknown_code_is_not_unpacked(data: bytes) -> None:
     assert unpack(data) is None
+
+
+def test_a_layer_too_big_to_read_is_left_whole() -> None:
+    big = b"/*" + b"x" * MAX_LAYER_BYTES + b"*/ echo 1;"
+
+    assert unpack(b"<?php " + big) is None
+    unpacked = unpack(b"<?php " + gz_layer(big))
+    assert unpacked is not None
+    assert unpacked.payloads == [big]

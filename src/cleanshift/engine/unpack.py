@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 # layers stops here and the file is judged as it stands.
 MAX_LAYERS = 256
 MAX_DECODED_BYTES = 32 * 1024 * 1024
+# Reading a layer costs a Python step per token; a bigger layer is left
+# whole for the rules (a file that big is not unpacked at all).
+MAX_LAYER_BYTES = 4 * 1024 * 1024
 # Statements that packers put around their evals and that run no code.
 HARMLESS_CALLS = frozenset({"error_reporting", "set_time_limit", "ini_set"})
 
@@ -95,6 +98,8 @@ def _run_layer(
     The file itself is PHP with tags; an eval'd layer starts in PHP mode,
     as eval does.
     """
+    if len(code) > MAX_LAYER_BYTES:
+        raise NotPackedError("layer too big to read")
     source = code.decode("latin-1")
     tokens = tokenize(source if top else "<?php " + source)
     statements = _split_statements(tokens)

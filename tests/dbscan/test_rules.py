@@ -11,12 +11,12 @@ import pytest
 import yara_x
 
 from cleanshift.dbscan.matching import (
-    SNIPPET_MAX,
     ValueScanner,
     compile_database_rules,
     default_database_rules,
 )
 from cleanshift.dbscan.payloads import describe_hook_name, describe_payload
+from cleanshift.engine.findings import SNIPPET_MAX
 from cleanshift.engine.rules import SEVERITIES
 from tests.dbscan.wordpress_content import EMBEDS, HACKED_SITE_POST, youtube_iframe
 from tests.dbscan.wordpress_payloads import OBFUSCATED, POST_INJECTIONS, SKIMMER

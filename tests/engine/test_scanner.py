@@ -63,3 +63,21 @@ def test_progress_reaches_the_total(tmp_path: Path) -> None:
 
     assert seen[0] == (0, 5)
     assert seen[-1] == (5, 5)
+
+
+def test_a_snippet_from_binary_content_carries_no_control_characters(
+    tmp_path: Path,
+) -> None:
+    # The control plane stores snippets as text, which cannot hold NUL; raw
+    # bytes around a match in a binary file must come out escaped.
+    shell = tmp_path / "blob.php"
+    shell.write_bytes(b"<?php system($_GET['c']); /*\x00\x01\x1b[31m\x7f*/\n")
+
+    with FileScanner(workers=1) as scanner:
+        [finding] = scanner.scan_tree(os.fsencode(tmp_path)).findings
+
+    assert "\\x00" in finding.snippet
+    assert "\\x1b" in finding.snippet
+    assert not any(
+        ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in finding.snippet
+    )

@@ -131,10 +131,7 @@ def test_injection_inside_an_expression_is_refused(site: Path, remediate: Run) -
 def test_two_equally_good_cuts_are_refused(site: Path, remediate: Run) -> None:
     # Either line alone silences the rule: the playbook cannot tell which
     # one is the injection.
-    content = (
-        b"<?php\n$self = __FILE__;\n"
-        b"eval(base64_decode('ZWNobyAiaGVsbG8gd29ybGQiOw=='));\n"
-    )
+    content = b"<?php\n$d = 'strrev';\neval($d(';\"olleh\" ohce'));\n"
     path = write(site, "loader.php", content)
 
     status, summary = remediate("clean", threat_for(path))

@@ -19,14 +19,13 @@ from pathlib import Path
 import yara_x
 
 from cleanshift.engine.findings import SEVERITY_ORDER
+from cleanshift.engine.findings import make_snippet as engine_snippet
 from cleanshift.engine.rules import RuleInfo, RuleSetError, describe_rule
 
 logger = logging.getLogger(__name__)
 
 DATABASE_RULES_DIR = Path(__file__).resolve().parent.parent / "rules" / "database"
 FIELD_GLOBAL = "field"
-SNIPPET_CONTEXT = 40
-SNIPPET_MAX = 160
 SCAN_TIMEOUT_SECONDS = 10
 
 
@@ -133,8 +132,4 @@ def _snippet(data: bytes, patterns: Sequence[yara_x.Pattern]) -> str:
 
 def make_snippet(data: str | bytes, offset: int, length: int) -> str:
     """A short, single-line excerpt around ``data[offset:offset+length]``."""
-    raw = _as_bytes(data)
-    start = max(0, offset - SNIPPET_CONTEXT)
-    end = min(len(raw), offset + min(length, SNIPPET_MAX) + SNIPPET_CONTEXT)
-    text = raw[start:end].decode("utf-8", "replace")
-    return " ".join(text.split())[:SNIPPET_MAX]
+    return engine_snippet(_as_bytes(data), offset, length)

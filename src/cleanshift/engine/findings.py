@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from cleanshift.engine.paths import display_path, raw_path_field
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+SNIPPET_CONTEXT = 40
+SNIPPET_MAX = 160
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def make_snippet(data: bytes, offset: int, length: int) -> str:
+    """A short, single-line excerpt around ``data[offset:offset+length]``.
+
+    Binary around a match would bring NUL and other control characters;
+    they are shown as ``\\xNN``, so that no store or terminal gets them raw.
+    """
+    start = max(0, offset - SNIPPET_CONTEXT)
+    end = min(len(data), offset + min(length, SNIPPET_MAX) + SNIPPET_CONTEXT)
+    text = " ".join(data[start:end].decode("utf-8", "replace").split())
+    return _CONTROL.sub(_escape_control, text)[:SNIPPET_MAX]
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group()):02x}"
 
 
 @dataclass(frozen=True)

@@ -18,15 +18,13 @@ from dataclasses import dataclass
 
 import yara_x
 
-from cleanshift.engine.findings import SEVERITY_ORDER, Finding
+from cleanshift.engine.findings import SEVERITY_ORDER, Finding, make_snippet
 from cleanshift.engine.rules import RuleInfo, describe_rule, may_hold_php
 from cleanshift.engine.unpack import unpack
 
 logger = logging.getLogger(__name__)
 
 SCAN_TIMEOUT_SECONDS = 30
-SNIPPET_CONTEXT = 40
-SNIPPET_MAX = 160
 
 
 @dataclass(frozen=True)
@@ -228,13 +226,7 @@ def _first_match(rule: yara_x.Rule) -> tuple[int | None, int]:
 
 
 def _snippet(data: bytes, offset: int | None, length: int) -> str:
-    if offset is None:
-        return ""
-    start = max(0, offset - SNIPPET_CONTEXT)
-    end = min(len(data), offset + min(length, SNIPPET_MAX) + SNIPPET_CONTEXT)
-    text = data[start:end].decode("utf-8", "replace")
-    text = " ".join(text.split())
-    return text[:SNIPPET_MAX]
+    return "" if offset is None else make_snippet(data, offset, length)
 
 
 _worker: RuleScanner | None = None

@@ -168,3 +168,19 @@ def test_a_layer_too_big_to_read_is_left_whole() -> None:
     unpacked = unpack(b"<?php " + gz_layer(big))
     assert unpacked is not None
     assert unpacked.payloads == [big]
+
+
+def test_a_decoder_called_through_a_variable_holding_its_escaped_name() -> None:
+    literal = base64.b64encode(CLEAN_CLASS)
+    data = b'<?php $f = "\\142\\x61se64_decode"; @eval($f("' + literal + b'"));\n'
+
+    unpacked = unpack(data)
+
+    assert unpacked is not None
+    assert unpacked.payloads == [CLEAN_CLASS]
+
+
+def test_a_variable_holding_another_function_name_is_not_called() -> None:
+    data = b"<?php $f = 'system'; eval($f('id'));\n"
+
+    assert unpack(data) is None

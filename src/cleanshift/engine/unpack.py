@@ -208,7 +208,12 @@ class _Expression:
         if token.kind == "variable":
             if token.text not in self.variables:
                 raise NotPackedError(f"unknown variable {token.text[:20]}")
-            return self.variables[token.text]
+            value = self.variables[token.text]
+            if self._peek("(") is not None:
+                # $f("...") where $f holds a decoder's name, as obfuscators
+                # write it to keep the name out of sight.
+                return self.call(value.decode("latin-1").lower())
+            return value
         if token.kind == "name":
             return self.call(token.text.lower())
         raise NotPackedError(f"unexpected {token.text[:20]!r}")
